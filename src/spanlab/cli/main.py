@@ -95,8 +95,8 @@ def main(argv: Sequence[str] | None = None) -> int:
     except Exception as exc:  # a bug: say so in one line, details on request
         if args.verbose:
             traceback.print_exc()
+        detail = f"{type(exc).__name__}: {exc}"
         print(
-            f"spanlab: internal error: {type(exc).__name__}: {exc} (run with --verbose for details)",
-            file=sys.stderr,
+            f"spanlab: internal error: {detail} (run with --verbose for details)", file=sys.stderr
         )
         return EXIT_INTERNAL

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import sqlite3
 from collections.abc import Callable, Iterator, Sequence
 from contextlib import contextmanager
 from pathlib import Path
@@ -318,6 +319,9 @@ def _quick_check(engine: Engine, path: Path) -> None:
             result = conn.exec_driver_sql("PRAGMA quick_check").scalar()
     except (OperationalError, DBAPIError) as exc:
         raise _storage_error(exc, f"sqlite:///{path}") from exc
+    except (UnicodeDecodeError, sqlite3.DatabaseError) as exc:
+        # Scrambled header pages make even PRAGMAs fail in odd ways.
+        raise ProjectError(f"{path}: the project file is damaged ({exc})") from exc
     if result != "ok":
         raise ProjectError(f"{path}: the project file is damaged (integrity check: {result})")
 

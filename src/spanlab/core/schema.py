@@ -291,7 +291,7 @@ class _SchemaReader:
         seen: set[str] = set()
         for name in names:
             if name in seen:
-                raise self.fail(f"{kind} '{name}' is declared twice", table, f'"{name}"', table)
+                raise self.fail(f"{kind} '{name}' is declared twice", f'"{name}"', f'"{name}"')
             seen.add(name)
 
     def read_name(self, raw: Mapping[str, Any], table: str) -> str:

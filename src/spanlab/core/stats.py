@@ -47,9 +47,9 @@ def project_stats(project: Project) -> ProjectStats:
     for record in records:
         statuses[names[record.annotator_id]][record.status] += 1
     for counts in statuses.values():
-        counts[DocumentStatus.NEW] = documents - counts[DocumentStatus.IN_PROGRESS] - counts[
-            DocumentStatus.DONE
-        ]
+        counts[DocumentStatus.NEW] = (
+            documents - counts[DocumentStatus.IN_PROGRESS] - counts[DocumentStatus.DONE]
+        )
     extra_labels = sorted({label for _, label in spans} - set(schema.label_names))
     return ProjectStats(
         documents=documents,

@@ -451,8 +451,7 @@ class EditStore:
         usage: tuple[Any, Any, str, str],
     ) -> None:
         existing = {
-            name: type_id
-            for name, type_id in self.conn.execute(select(table.c.name, table.c.id)).tuples()
+            name: type_id for name, type_id in self.conn.execute(select(table.c.name, table.c.id))
         }
         by_new_name: dict[str, int] = {}
         for old, new in renames.items():
@@ -507,7 +506,7 @@ class EditStore:
             .join(tl, tl.c.id == tails.c.label_id)
             .group_by(RTYPE.c.name, hl.c.name, tl.c.name)
         )
-        for type_name, head_label, tail_label, count in self.conn.execute(query).tuples():
+        for type_name, head_label, tail_label, count in self.conn.execute(query):
             spec = schema.relation(type_name)
             if spec is not None and not spec.allows(head_label, tail_label):
                 raise IntegrityError(

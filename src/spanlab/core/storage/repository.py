@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from collections.abc import Iterable, Mapping, Sequence
 from datetime import UTC, datetime
+from typing import TypeVar
 
 from sqlalchemy import Connection, RowMapping, delete, func, insert, select
 
@@ -53,6 +54,8 @@ STATUS = DocumentStatusRow.__table__  # type: ignore[attr-defined]
 ENTITY = EntityRow.__table__  # type: ignore[attr-defined]
 INFO = ProjectInfoRow.__table__  # type: ignore[attr-defined]
 
+T = TypeVar("T")
+
 # Bound-parameter budget per statement: SQLite before 3.32 allows only 999.
 CHUNK = 500
 
@@ -69,7 +72,7 @@ def as_utc(value: datetime | None) -> datetime | None:
     return value.replace(tzinfo=UTC) if value.tzinfo is None else value.astimezone(UTC)
 
 
-def chunks(ids: Sequence[int], size: int = CHUNK) -> Iterable[Sequence[int]]:
+def chunks(ids: Sequence[T], size: int = CHUNK) -> Iterable[Sequence[T]]:
     """Split id lists so IN (...) never exceeds the parameter limit."""
     for index in range(0, len(ids), size):
         yield ids[index : index + size]
@@ -315,7 +318,7 @@ def span_counts(conn: Connection, *, annotator_id: int) -> dict[DocumentId, int]
         .where(SPAN.c.annotator_id == annotator_id)
         .group_by(SPAN.c.document_id)
     )
-    return {DocumentId(doc): int(count) for doc, count in conn.execute(query).tuples()}
+    return {DocumentId(doc): int(count) for doc, count in conn.execute(query)}
 
 
 def label_counts(conn: Connection) -> list[tuple[str, str, int]]:
@@ -326,7 +329,7 @@ def label_counts(conn: Connection) -> list[tuple[str, str, int]]:
         .join(LABEL, LABEL.c.id == SPAN.c.label_id)
         .group_by(ANN.c.name, LABEL.c.name)
     )
-    return [(a, label, int(n)) for a, label, n in conn.execute(query).tuples()]
+    return [(a, label, int(n)) for a, label, n in conn.execute(query)]
 
 
 def relation_counts(conn: Connection) -> list[tuple[str, str, int]]:
@@ -337,7 +340,7 @@ def relation_counts(conn: Connection) -> list[tuple[str, str, int]]:
         .join(RTYPE, RTYPE.c.id == REL.c.type_id)
         .group_by(ANN.c.name, RTYPE.c.name)
     )
-    return [(a, t, int(n)) for a, t, n in conn.execute(query).tuples()]
+    return [(a, t, int(n)) for a, t, n in conn.execute(query)]
 
 
 def load_schema(conn: Connection) -> Schema:

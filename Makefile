@@ -1,0 +1,18 @@
+# Thin wrapper: everything lives in tasks.py so it also works where make is missing.
+PY ?= python3
+
+.PHONY: run test lint typecheck arch wheel ci
+run:
+	$(PY) tasks.py run
+test:
+	$(PY) tasks.py test
+lint:
+	$(PY) tasks.py lint
+typecheck:
+	$(PY) tasks.py typecheck
+arch:
+	$(PY) tasks.py arch
+wheel:
+	$(PY) tasks.py wheel
+ci:
+	CI=true bash .ci/run
