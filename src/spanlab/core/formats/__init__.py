@@ -1,0 +1,1 @@
+"""Pure format modules (import and export) behind one registry, see ``registry``."""
