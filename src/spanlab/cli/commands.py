@@ -7,9 +7,11 @@ import importlib
 from pathlib import Path
 
 from spanlab.cli import render
+from spanlab.cli.display_check import display_advice, missing_display_packages
 from spanlab.core.commands import UpdateSchema
 from spanlab.core.errors import SpanLabError
-from spanlab.core.importing.pipeline import import_paths
+from spanlab.core.importing.pipeline import check_options, import_paths
+from spanlab.core.importing.records import DEFAULT_INCLUDE, ImportOptions
 from spanlab.core.project import Project
 from spanlab.core.samples import build_sample_project
 from spanlab.core.schema import load_schema, save_schema
@@ -25,13 +27,19 @@ def init(args: argparse.Namespace) -> int:
 
 
 def import_(args: argparse.Namespace) -> int:
-    """``spanlab import``."""
+    """``spanlab import``: exit 1 when anything failed (or nothing with --all-or-nothing)."""
+    options = ImportOptions(
+        format=args.format,
+        encoding=args.encoding,
+        text_field=args.text_field,
+        id_field=args.id_field,
+        include=tuple(args.include) if args.include else DEFAULT_INCLUDE,
+        all_or_nothing=args.all_or_nothing,
+    )
+    check_options(options)  # before opening the project: a typo should not wait for it
     with Project.open(args.project) as project, render.progress("Importing") as progress:
         report = import_paths(
-            project,
-            [Path(p) for p in args.paths],
-            progress=progress,
-            all_or_nothing=args.all_or_nothing,
+            project, [Path(p) for p in args.paths], options=options, progress=progress
         )
     render.import_summary(report, all_or_nothing=args.all_or_nothing)
     return 0 if report.ok else 1
@@ -70,6 +78,9 @@ def sample(args: argparse.Namespace) -> int:
 
 def gui(args: argparse.Namespace) -> int:
     """``spanlab gui``: imported lazily so the CLI never loads Qt otherwise."""
+    missing = missing_display_packages()
+    if missing:
+        raise SpanLabError(display_advice(missing))
     app = importlib.import_module("spanlab.ui.app")
     result: int = app.run(project=args.project)
     return result
