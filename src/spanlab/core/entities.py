@@ -27,12 +27,9 @@ from __future__ import annotations
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
 
-from sqlalchemy import Connection, select, update
-
 from spanlab.core.changes import ChangeSet
-from spanlab.core.errors import IntegrityError, NotFoundError
+from spanlab.core.errors import IntegrityError
 from spanlab.core.model import (
-    AnnotatorId,
     DocumentId,
     Entity,
     EntityId,
@@ -41,7 +38,8 @@ from spanlab.core.model import (
 )
 from spanlab.core.project import Project
 from spanlab.core.storage.edit_store import EditStore
-from spanlab.core.storage.repository import ENTITY, SPAN, get_span
+from spanlab.core.storage.repository import entity_span_ids as mention_ids
+from spanlab.core.storage.repository import get_entity, get_span
 
 __all__ = [
     "NAME_LABELS",
@@ -61,25 +59,6 @@ NAME_LABELS = ("PERSON",)
 
 
 # --------------------------------------------------------------------------- reads
-
-
-def get_entity(conn: Connection, entity_id: int) -> Entity:
-    """One entity, or NotFoundError."""
-    row = conn.execute(select(ENTITY).where(ENTITY.c.id == entity_id)).mappings().first()
-    if row is None:
-        raise NotFoundError(f"entity {entity_id} does not exist")
-    return Entity(
-        EntityId(row["id"]),
-        DocumentId(row["document_id"]),
-        AnnotatorId(row["annotator_id"]),
-        row["name"],
-    )
-
-
-def mention_ids(conn: Connection, entity_id: int) -> list[SpanId]:
-    """Ids of an entity's mentions in text order."""
-    query = select(SPAN.c.id).where(SPAN.c.entity_id == entity_id).order_by(SPAN.c.start, SPAN.c.id)
-    return [SpanId(span_id) for span_id in conn.execute(query).scalars()]
 
 
 def entity_mentions(
@@ -163,8 +142,7 @@ def _clean_name(name: str) -> str:
 
 
 def _rename(store: EditStore, entity_id: int, name: str) -> None:
-    # EditStore has no entity update yet; this is the one statement it would run.
-    store.conn.execute(update(ENTITY).where(ENTITY.c.id == entity_id).values(name=name))
+    store.rename_entity(entity_id, name)
 
 
 def _group(store: EditStore, span_ids: Iterable[int], entity_id: int | None) -> None:

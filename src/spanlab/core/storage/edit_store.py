@@ -377,6 +377,10 @@ class EditStore:
         ).scalar_one()
         return Entity(EntityId(new_id), DocumentId(document_id), AnnotatorId(annotator_id), name)
 
+    def rename_entity(self, entity_id: int, name: str) -> None:
+        """Give an entity group a new canonical name."""
+        self.conn.execute(update(ENTITY).where(ENTITY.c.id == entity_id).values(name=name))
+
     def delete_entity(self, entity_id: int) -> Entity:
         """Delete an entity group (its spans become ungrouped)."""
         row = self.conn.execute(select(ENTITY).where(ENTITY.c.id == entity_id)).mappings().first()

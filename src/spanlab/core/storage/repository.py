@@ -390,3 +390,28 @@ def list_entities(conn: Connection, *, document_id: int, annotator_id: int) -> l
         )
         for r in conn.execute(query.order_by(ENTITY.c.id)).mappings()
     ]
+
+
+def list_spans_of_entity(conn: Connection, entity_id: int) -> list[SpanId]:
+    """Ids of the spans grouped in one entity, in id order."""
+    query = select(SPAN.c.id).where(SPAN.c.entity_id == entity_id).order_by(SPAN.c.id)
+    return [SpanId(i) for i in conn.execute(query).scalars()]
+
+
+def get_entity(conn: Connection, entity_id: int) -> Entity:
+    """One entity, or NotFoundError."""
+    row = conn.execute(select(ENTITY).where(ENTITY.c.id == entity_id)).mappings().first()
+    if row is None:
+        raise NotFoundError(f"entity {entity_id} does not exist")
+    return Entity(
+        EntityId(row["id"]),
+        DocumentId(row["document_id"]),
+        AnnotatorId(row["annotator_id"]),
+        row["name"],
+    )
+
+
+def entity_span_ids(conn: Connection, entity_id: int) -> list[SpanId]:
+    """Ids of an entity's mentions in text order."""
+    query = select(SPAN.c.id).where(SPAN.c.entity_id == entity_id).order_by(SPAN.c.start, SPAN.c.id)
+    return [SpanId(span_id) for span_id in conn.execute(query).scalars()]
