@@ -1,7 +1,7 @@
 # Thin wrapper: everything lives in tasks.py so it also works where make is missing.
 PY ?= python3
 
-.PHONY: run test lint typecheck arch wheel ci
+.PHONY: run test lint typecheck arch golden wheel ci
 run:
 	$(PY) tasks.py run
 test:
@@ -12,6 +12,8 @@ typecheck:
 	$(PY) tasks.py typecheck
 arch:
 	$(PY) tasks.py arch
+golden:
+	$(PY) tasks.py golden
 wheel:
 	$(PY) tasks.py wheel
 ci:

@@ -1,9 +1,9 @@
 #!/usr/bin/env python3
 """Task runner for SpanLab (standard library only, so it works on a fresh machine).
 
-    python3 tasks.py run     # set up .venv, build the sample project, open the app
-    python3 tasks.py test    # set up .venv with test tools, run the whole test suite
-    python3 tasks.py lint | typecheck | arch | golden | wheel
+python3 tasks.py run     # set up .venv, build the sample project, open the app
+python3 tasks.py test    # set up .venv with test tools, run the whole test suite
+python3 tasks.py lint | typecheck | arch | golden | wheel
 """
 
 from __future__ import annotations
@@ -34,7 +34,7 @@ def run(*args: str | Path, env: dict[str, str] | None = None) -> None:
 
 def ensure_venv(extras: str = "") -> None:
     """Create .venv and install SpanLab (editable) when pyproject.toml changed."""
-    if sys.version_info < (3, 11):
+    if sys.version_info < (3, 11):  # noqa: UP036 (tasks.py runs on whatever python3 is)
         raise SystemExit(f"SpanLab needs Python 3.11 or newer; this is {sys.version.split()[0]}")
     if not PYTHON.exists():
         say(f"creating {VENV}")
@@ -93,6 +93,12 @@ def task_arch(args: list[str]) -> None:
     run(BIN / "lint-imports", "--no-cache")
 
 
+def task_golden(args: list[str]) -> None:
+    """Regenerate exports/golden/<format>/ from the bundled sample project."""
+    ensure_venv("test")
+    run(PYTHON, "-m", "spanlab.core.golden", ROOT / "exports" / "golden", *args)
+
+
 def task_wheel(args: list[str]) -> None:
     ensure_venv("test")
     run(PYTHON, "-m", "build", "--wheel", "--no-isolation", "--outdir", ROOT / "dist")
@@ -104,6 +110,7 @@ TASKS = {
     "lint": task_lint,
     "typecheck": task_typecheck,
     "arch": task_arch,
+    "golden": task_golden,
     "wheel": task_wheel,
 }
 

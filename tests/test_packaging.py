@@ -36,9 +36,7 @@ def test_wheel_installs_and_runs_outside_the_repository(tmp_path: Path) -> None:
     )
     # Dependencies come from the test environment's site-packages, added as a plain path
     # entry: its .pth files (the editable install of the checkout) are not processed.
-    site_packages = next(
-        p for p in env_dir.glob("lib/python*/site-packages") if p.is_dir()
-    )
+    site_packages = next(p for p in env_dir.glob("lib/python*/site-packages") if p.is_dir())
     (site_packages / "zz_deps.pth").write_text(site.getsitepackages()[0] + "\n")
     outside = tmp_path / "elsewhere"
     outside.mkdir()

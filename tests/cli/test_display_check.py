@@ -36,7 +36,10 @@ def test_only_the_missing_ones_are_named() -> None:
     ],
 )
 def test_no_check_where_xcb_is_not_used(platform: str, environ: dict[str, str]) -> None:
-    assert missing_display_packages(platform=platform, environ=environ, find_library=lambda n: None) == []
+    assert (
+        missing_display_packages(platform=platform, environ=environ, find_library=lambda n: None)
+        == []
+    )
 
 
 def test_gui_command_reports_missing_packages(

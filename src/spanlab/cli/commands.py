@@ -4,10 +4,22 @@ from __future__ import annotations
 
 import argparse
 import importlib
+import json
+import sys
 from pathlib import Path
 
 from spanlab.cli import render
 from spanlab.cli.display_check import display_advice, missing_display_packages
+from spanlab.core.agreement_report import (
+    AgreementReport,
+    AgreementRequest,
+    DocumentRule,
+    annotation_pace,
+    compute_agreement,
+    to_csv,
+    to_html,
+    to_json,
+)
 from spanlab.core.commands import UpdateSchema
 from spanlab.core.errors import SpanLabError
 from spanlab.core.importing.pipeline import check_options, import_paths
@@ -28,6 +40,8 @@ def init(args: argparse.Namespace) -> int:
 
 def import_(args: argparse.Namespace) -> int:
     """``spanlab import``: exit 1 when anything failed (or nothing with --all-or-nothing)."""
+    if wants_annotated_import(args):  # brat, doccano, Label Studio, SpanLab JSONL, ...
+        return import_annotated(args)
     options = ImportOptions(
         format=args.format,
         encoding=args.encoding,
@@ -94,3 +108,284 @@ def _parse_renames(items: list[str]) -> dict[str, str]:
             raise SpanLabError(f"--rename expects OLD=NEW, got {item!r}")
         renames[old] = new
     return renames
+
+
+# --------------------------------------------------------------------------- export and
+# annotated import (spanlab.core.exporting, spanlab.core.importing.annotated)
+
+
+def export(args: argparse.Namespace) -> int:
+    """``spanlab export``: exit 1 when nothing was written (reason printed)."""
+    from spanlab.core.exporting import (
+        DocumentChoice,
+        ExportMode,
+        ExportSelection,
+        export_project,
+        parse_split,
+    )
+    from spanlab.core.formats.base import Alignment, ExportOptions, Tokenizer
+
+    if args.gold and args.annotator:
+        raise SpanLabError("--gold exports the gold layer only; drop --annotator")
+    mode = ExportMode.MERGED
+    if args.gold:
+        mode = ExportMode.GOLD
+    elif args.per_annotator:
+        mode = ExportMode.PER_ANNOTATOR
+    selection = ExportSelection(
+        annotators=tuple(args.annotator) if args.annotator else None,
+        mode=mode,
+        documents=DocumentChoice.ALL if args.all_documents else DocumentChoice.DONE,
+        split=parse_split(args.split) if args.split else None,
+        seed=args.seed,
+    )
+    options = ExportOptions(
+        alignment=Alignment(args.alignment),
+        tokenizer=Tokenizer(args.tokenizer),
+        one_file=not args.per_document,
+        scheme=args.scheme,
+        include_negatives=not args.no_negatives,
+    )
+    with Project.open(args.project) as project, render.progress("Exporting") as progress:
+        report = export_project(
+            project,
+            format=args.format,
+            out_dir=Path(args.out) if args.out else None,
+            selection=selection,
+            options=options,
+            force=args.force,
+            progress=progress,
+        )
+    render.export_summary(report)
+    return 0 if report.ok else 1
+
+
+def wants_annotated_import(args: argparse.Namespace) -> bool:
+    """Whether ``spanlab import`` should read annotation files instead of articles.
+
+    Yes for ``--format`` brat, doccano, labelstudio, ... and for files that auto-
+    detection recognises as one of those. ``jsonl`` names both the article format and
+    SpanLab's lossless JSONL: the files' content decides. Mixing annotation files and
+    articles in one call is refused.
+    """
+    from spanlab.core.formats.registry import import_formats
+    from spanlab.core.importing.annotated import detect_format, has_annotated_files
+    from spanlab.core.importing.registry import reader_names
+
+    fmt = getattr(args, "format", "auto") or "auto"
+    annotated = set(import_formats())
+    if fmt in annotated and fmt not in reader_names():
+        return True
+    if fmt != "auto" and fmt not in annotated:
+        _no_annotation_options(args, f"--format {fmt} reads articles")
+        return False
+    paths = [Path(p) for p in args.paths]
+    if fmt == "auto":
+        found = [p.exists() and has_annotated_files(p) for p in paths]
+    else:  # a name of both kinds (jsonl): annotations only if the content says so
+        found = [
+            p.exists()
+            and (
+                any(detect_format(f) == fmt for f in sorted(p.rglob("*")) if f.is_file())
+                if p.is_dir()
+                else detect_format(p) == fmt
+            )
+            for p in paths
+        ]
+    if all(found):
+        return True
+    if any(found):
+        recognised = ", ".join(str(p) for p, ok in zip(paths, found, strict=True) if ok)
+        others = ", ".join(str(p) for p, ok in zip(paths, found, strict=True) if not ok)
+        raise SpanLabError(
+            f"{recognised} hold(s) annotations but {others} do(es) not; import annotation "
+            "files and plain articles in separate runs"
+        )
+    _no_annotation_options(args, "these are not annotation files")
+    return False
+
+
+def _no_annotation_options(args: argparse.Namespace, why: str) -> None:
+    used = [
+        flag
+        for flag, value in (
+            ("--annotator", getattr(args, "annotator", None)),
+            ("--add-labels", getattr(args, "add_labels", False)),
+            ("--replace", getattr(args, "replace", False)),
+        )
+        if value
+    ]
+    if used:
+        raise SpanLabError(f"{', '.join(used)} only apply to annotation files ({why})")
+
+
+def import_annotated(args: argparse.Namespace) -> int:
+    """``spanlab import`` of annotation files: exit 1 when any file was not imported."""
+    from spanlab.core.formats.registry import import_formats
+    from spanlab.core.importing import annotated
+
+    fmt = args.format if getattr(args, "format", None) in import_formats() else None
+    with Project.open(args.project) as project, render.progress("Importing") as progress:
+        report = annotated.import_annotated(
+            project,
+            [Path(p) for p in args.paths],
+            format=fmt,
+            annotator=getattr(args, "annotator", None),
+            add_labels=getattr(args, "add_labels", False),
+            all_or_nothing=getattr(args, "all_or_nothing", False),
+            replace=getattr(args, "replace", False),
+            progress=progress,
+        )
+    render.annotated_import_summary(report)
+    return 0 if report.ok else 1
+
+
+_REPORT_SUFFIXES = {".json": "json", ".csv": "csv", ".html": "html", ".htm": "html"}
+
+
+def agreement(args: argparse.Namespace) -> int:
+    """``spanlab agreement``: a table on the terminal, or JSON / CSV / HTML (--out or stdout)."""
+    if getattr(args, "against", None):  # per-annotator quality against gold (curation)
+        return agreement_against_gold(args)
+    output_format = _agreement_format(args.format, args.out)
+    request = AgreementRequest(
+        annotators=tuple(args.annotators) if args.annotators else None,
+        labels=tuple(args.labels) if args.labels else None,
+        documents=tuple(args.documents) if args.documents else None,
+        include_unfinished=args.all_documents,
+        confusion_pair=(args.pair[0], args.pair[1]) if args.pair else None,
+    )
+    with Project.open(args.project) as project:
+        with render.progress("Computing agreement") as progress:
+            report = compute_agreement(project, request, progress=progress)
+        if report.documents.used == 0:
+            raise SpanLabError(_no_agreement_documents(report))
+        if output_format == "table":
+            render.agreement_table(report)
+            return 0
+        if output_format == "json":
+            data = to_json(report)
+            text = json.dumps(data, indent=2, ensure_ascii=False, allow_nan=False) + "\n"
+        elif output_format == "csv":
+            text = to_csv(report)
+        else:
+            pace = annotation_pace(project, report.annotators)
+            text = to_html(report, stats=project_stats(project), pace=pace)
+    if not args.out:
+        sys.stdout.write(text)
+        return 0
+    try:
+        with Path(args.out).open("w", encoding="utf-8", newline="") as handle:
+            handle.write(text)
+    except OSError as exc:
+        raise SpanLabError(f"{args.out}: cannot write the report ({exc.strerror or exc})") from exc
+    render.out(f"Wrote the agreement report ({output_format}) to {args.out}.")
+    render.out(report.documents.summary[:1].upper() + report.documents.summary[1:])
+    return 0
+
+
+def _agreement_format(requested: str | None, out: str | None) -> str:
+    if requested is None:
+        return _REPORT_SUFFIXES.get(Path(out).suffix.lower(), "table") if out else "table"
+    if requested == "table" and out:
+        raise SpanLabError("--out needs --format json, csv or html (the table is for the terminal)")
+    return requested
+
+
+def _no_agreement_documents(report: AgreementReport) -> str:
+    selection = report.documents
+    names = ", ".join(report.annotators)
+    head = f"documents used: 0 of {selection.candidates}"
+    if selection.rule is DocumentRule.DONE_BY_ALL:
+        return (
+            f"{head} — no document is marked done by every compared annotator ({names}); "
+            "use --all-documents to include unfinished documents"
+        )
+    return f"{head} — no document has been started by every compared annotator ({names})"
+
+
+# --------------------------------------------------------------------------- curation
+# (spanlab.core.curation)
+
+
+def curate(args: argparse.Namespace) -> int:
+    """``spanlab curate``: roles, then a merge strategy over the documents."""
+    from spanlab.core.curation import MergeStrategy, curate_documents, parse_role, set_role
+
+    if not args.strategy and not args.role:
+        raise SpanLabError(
+            "nothing to do: give --strategy (unanimous, majority:K, prefer:NAME, empty) "
+            "or --role NAME=ROLE"
+        )
+    roles = []
+    for item in args.role:
+        name, sep, role = item.partition("=")
+        if not sep or not name.strip() or not role.strip():
+            raise SpanLabError(f"--role expects NAME=ROLE, got {item!r}")
+        roles.append((name.strip(), parse_role(role)))
+    strategy = MergeStrategy.parse(args.strategy) if args.strategy else None
+    with Project.open(args.project) as project:
+        for name, role in roles:
+            person = set_role(project, name, role)
+            render.out(f"{person.name} is now a {person.role.value}.")
+        if strategy is None:
+            return 0
+        with render.progress("Curating") as progress:
+            report = curate_documents(
+                project,
+                strategy=strategy,
+                documents=tuple(args.documents) if args.documents else None,
+                annotators=tuple(args.annotators) if args.annotators else None,
+                include_unfinished=args.all_documents,
+                replace=args.replace,
+                dry_run=args.dry_run,
+                progress=progress,
+            )
+    render.curation_summary(report)
+    return 0
+
+
+def agreement_against_gold(args: argparse.Namespace) -> int:
+    """``spanlab agreement --against gold``: each annotator's precision, recall and F1."""
+    from spanlab.core.curation import quality_against_gold, quality_to_csv, quality_to_json
+
+    if args.against != "gold":
+        raise SpanLabError(f"--against takes 'gold', not {args.against!r}")
+    if args.pair:
+        raise SpanLabError("--pair does not apply with --against gold")
+    output_format = _agreement_format(args.format, args.out)
+    if output_format == "html":
+        raise SpanLabError("--against gold writes a table, JSON or CSV, not HTML")
+    with Project.open(args.project) as project:
+        report = quality_against_gold(
+            project,
+            annotators=tuple(args.annotators) if args.annotators else None,
+            documents=tuple(args.documents) if args.documents else None,
+            labels=tuple(args.labels) if args.labels else None,
+            include_unfinished=args.all_documents,
+        )
+    if not report.curated:
+        hint = (
+            "no document has gold annotations or a started curation"
+            if report.include_unfinished
+            else "no document is curated (gold marked done); use --all-documents to include "
+            "documents still being curated"
+        )
+        raise SpanLabError(f"{report.summary} — {hint}")
+    if output_format == "table":
+        render.gold_quality_table(report)
+        return 0
+    if output_format == "json":
+        text = json.dumps(quality_to_json(report), indent=2, ensure_ascii=False) + "\n"
+    else:
+        text = quality_to_csv(report)
+    if not args.out:
+        sys.stdout.write(text)
+        return 0
+    try:
+        with Path(args.out).open("w", encoding="utf-8", newline="") as handle:
+            handle.write(text)
+    except OSError as exc:
+        raise SpanLabError(f"{args.out}: cannot write the report ({exc.strerror or exc})") from exc
+    render.out(f"Wrote the quality report against gold ({output_format}) to {args.out}.")
+    return 0

@@ -10,6 +10,8 @@ from collections.abc import Sequence
 import spanlab
 from spanlab.cli import commands
 from spanlab.core.errors import SpanLabError
+from spanlab.core.importing.records import DEFAULT_INCLUDE
+from spanlab.core.importing.registry import reader_names
 
 EXIT_ERROR = 1
 EXIT_USAGE = 2
@@ -39,13 +41,42 @@ def build_parser() -> argparse.ArgumentParser:
     init.add_argument("--name", help="display name of the project")
     init.set_defaults(handler=commands.init)
 
-    imp = sub.add_parser("import", help="import articles into a project")
+    imp = sub.add_parser(
+        "import",
+        help="import articles (text, HTML, JSONL, folders) into a project",
+        description="Import articles. Text is canonicalised once (LF line endings, no BOM "
+        "or control characters, NFC) and the same text is never imported twice.",
+    )
     imp.add_argument("project")
-    imp.add_argument("paths", nargs="+", metavar="PATH", help="files to import")
     imp.add_argument(
-        "--all-or-nothing", action="store_true", help="import nothing if any file fails"
+        "paths", nargs="+", metavar="PATH", help="files or folders (searched recursively)"
+    )
+    imp.add_argument(
+        "--format",
+        default="auto",
+        choices=["auto", *reader_names()],
+        help="how to read the files (default: auto, by suffix and content)",
+    )
+    imp.add_argument(
+        "--encoding", metavar="ENC", help="decode every file with ENC instead of detecting"
+    )
+    imp.add_argument(
+        "--text-field", default="text", metavar="F", help="JSONL field with the text (text)"
+    )
+    imp.add_argument("--id-field", metavar="F", help="JSONL field with the record id")
+    imp.add_argument(
+        "--include",
+        action="append",
+        metavar="GLOB",
+        help=f"file-name pattern for folders, repeatable (default: {' '.join(DEFAULT_INCLUDE)})",
+    )
+    imp.add_argument(
+        "--all-or-nothing", action="store_true", help="import nothing if anything fails"
     )
     imp.set_defaults(handler=commands.import_)
+    _add_annotated_import_options(imp)
+
+    _add_export_command(sub)
 
     stats = sub.add_parser("stats", help="documents, spans per label and annotator, statuses")
     stats.add_argument("project")
@@ -72,7 +103,186 @@ def build_parser() -> argparse.ArgumentParser:
     gui = sub.add_parser("gui", help="open the desktop application")
     gui.add_argument("project", nargs="?", help="project to open")
     gui.set_defaults(handler=commands.gui)
+
+    agreement = sub.add_parser(
+        "agreement",
+        help="inter-annotator agreement: span and relation F1, kappa, alpha",
+        description="Inter-annotator agreement on the documents every compared annotator "
+        "marked done: span F1 (exact, overlap, partial), relation F1, token-level Cohen's "
+        "and Fleiss' kappa and Krippendorff's alpha, unitizing alpha, attribute agreement, "
+        "per pair and per label. Output: a table on the terminal, or JSON, CSV or a "
+        "standalone HTML report with charts (--format, --out). The JSON layout is "
+        "described in docs/agreement-json.md.",
+    )
+    agreement.add_argument("project")
+    agreement.add_argument(
+        "--annotators",
+        nargs="+",
+        metavar="NAME",
+        help="annotators to compare (default: everyone with annotations, except gold)",
+    )
+    agreement.add_argument(
+        "--labels", nargs="+", metavar="LABEL", help="only spans with these labels"
+    )
+    agreement.add_argument(
+        "--documents", nargs="+", type=int, metavar="ID", help="only these document ids"
+    )
+    agreement.add_argument(
+        "--all-documents",
+        action="store_true",
+        help="also documents not yet marked done (every compared annotator must have started them)",
+    )
+    agreement.add_argument(
+        "--format",
+        choices=["table", "json", "csv", "html"],
+        help="output format (default: from the --out suffix, else table)",
+    )
+    agreement.add_argument("--out", metavar="FILE", help="write to FILE instead of stdout")
+    agreement.add_argument(
+        "--pair",
+        nargs=2,
+        metavar=("A", "B"),
+        help="annotator pair of the confusion matrix (default: the first two)",
+    )
+    agreement.add_argument(
+        "--against",
+        choices=["gold"],
+        help="each annotator's precision, recall and F1 against the curated gold layer "
+        "(documents curated and done by the annotator; table, json or csv)",
+    )
+    agreement.set_defaults(handler=commands.agreement)
+    _add_curate_command(sub)
     return parser
+
+
+def _add_annotated_import_options(imp: argparse.ArgumentParser) -> None:
+    """``spanlab import`` of annotation files (brat, doccano, Label Studio, SpanLab JSONL)."""
+    from spanlab.core.formats.registry import import_formats
+
+    for action in imp._actions:  # --format also accepts the annotated formats
+        if action.dest == "format" and action.choices is not None:
+            action.choices = list(dict.fromkeys([*action.choices, *import_formats()]))
+    imp.add_argument(
+        "--annotator",
+        metavar="NAME",
+        help="whose annotations the files hold, where they do not say (brat, doccano)",
+    )
+    imp.add_argument(
+        "--add-labels",
+        action="store_true",
+        help="add labels and relation types missing from the schema instead of refusing",
+    )
+    imp.add_argument(
+        "--replace",
+        action="store_true",
+        help="replace an annotator's earlier annotations on a document instead of refusing",
+    )
+
+
+def _add_export_command(sub: argparse._SubParsersAction[_Parser]) -> None:
+    """``spanlab export``."""
+    from spanlab.core.formats.registry import export_formats
+
+    exp = sub.add_parser(
+        "export",
+        help="export annotations (jsonl, conll, spacy, brat, doccano, labelstudio, ...)",
+        description="Export annotations. By default: every annotator's work on the "
+        "documents they all marked done, one record per document where the format allows.",
+    )
+    exp.add_argument("project")
+    exp.add_argument("--format", "-f", required=True, choices=export_formats())
+    exp.add_argument("--out", metavar="DIR", help="output folder (exports/<project>-<format>)")
+    exp.add_argument("--force", action="store_true", help="write into a non-empty folder")
+    exp.add_argument(
+        "--annotator",
+        action="extend",
+        nargs="+",
+        metavar="NAME",
+        help="only these annotators (default: everyone but gold)",
+    )
+    who = exp.add_mutually_exclusive_group()
+    who.add_argument("--per-annotator", action="store_true", help="one folder per annotator")
+    who.add_argument("--gold", action="store_true", help="the curated gold layer only")
+    exp.add_argument(
+        "--all-documents",
+        action="store_true",
+        help="all documents, not only those marked done",
+    )
+    exp.add_argument(
+        "--split", metavar="TRAIN,DEV,TEST", help="split by document, e.g. 0.8,0.1,0.1"
+    )
+    exp.add_argument("--seed", type=int, default=0, help="seed of the split (default 0)")
+    exp.add_argument("--per-document", action="store_true", help="one file per document")
+    exp.add_argument(
+        "--tokenizer", choices=["spanlab", "spacy"], default="spanlab", help="token formats"
+    )
+    exp.add_argument(
+        "--alignment",
+        choices=["contract", "expand", "refuse"],
+        default="expand",
+        help="spans off token boundaries (token formats; default expand)",
+    )
+    exp.add_argument(
+        "--scheme",
+        choices=["IOB2", "IOB1", "BIOES", "BILOU"],
+        default="IOB2",
+        help="tagging scheme (conll, hf)",
+    )
+    exp.add_argument(
+        "--no-negatives", action="store_true", help="TACRED: leave out no_relation pairs"
+    )
+    exp.set_defaults(handler=commands.export)
+
+
+def _add_curate_command(sub: argparse._SubParsersAction[_Parser]) -> None:
+    """``spanlab curate`` (spanlab.core.curation)."""
+    curate = sub.add_parser(
+        "curate",
+        help="merge annotators' work into the gold layer; set curator roles",
+        description="Apply a merge strategy to build the gold layer: unanimous (what every "
+        "compared annotator made), majority:K (what at least K made and no competitor "
+        "matches), prefer:NAME (NAME's layer) or empty. Only layers of annotators who "
+        "marked the document done count (--all-documents: who started it). Documents "
+        "whose gold layer already has annotations are skipped (--replace starts them "
+        "over). Reports what was merged and what is left for a person; the curator "
+        "marks documents curated.",
+    )
+    curate.add_argument("project")
+    curate.add_argument(
+        "--strategy",
+        metavar="STRATEGY",
+        help="unanimous | majority:K | prefer:NAME | empty",
+    )
+    curate.add_argument(
+        "--documents", nargs="+", type=int, metavar="ID", help="only these document ids"
+    )
+    curate.add_argument(
+        "--annotators",
+        nargs="+",
+        metavar="NAME",
+        help="annotators to merge (default: everyone but gold)",
+    )
+    curate.add_argument(
+        "--all-documents",
+        action="store_true",
+        help="also count layers of annotators who have not marked the document done",
+    )
+    curate.add_argument(
+        "--replace",
+        action="store_true",
+        help="delete existing gold annotations of the documents first (also curated ones)",
+    )
+    curate.add_argument(
+        "--dry-run", action="store_true", help="show what would be merged; change nothing"
+    )
+    curate.add_argument(
+        "--role",
+        action="append",
+        default=[],
+        metavar="NAME=ROLE",
+        help="give a person a role (annotator, curator, manager); repeatable",
+    )
+    curate.set_defaults(handler=commands.curate)
 
 
 def main(argv: Sequence[str] | None = None) -> int:

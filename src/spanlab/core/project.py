@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import logging
 import sqlite3
 from collections.abc import Callable, Iterator, Sequence
 from contextlib import contextmanager
@@ -31,11 +32,21 @@ from spanlab.core.resources import default_schema_text
 from spanlab.core.schema import Schema, parse_schema
 from spanlab.core.storage import repository as repo
 from spanlab.core.storage.edit_store import EditStore
-from spanlab.core.storage.engine import create_engine, project_url, sqlite_path
+from spanlab.core.storage.engine import (
+    WRITE_OPTION,
+    create_engine,
+    project_url,
+    redact_url,
+    split_password,
+    sqlite_path,
+)
 from spanlab.core.storage.migrate import MigrationReport, upgrade
 from spanlab.core.storage.repository import now
+from spanlab.core.team.netfs import network_filesystem_warning
 
 PROJECT_MARKER = "spanlab_project"
+
+log = logging.getLogger("spanlab.project")
 
 
 class Command(Protocol):
@@ -67,29 +78,52 @@ class Project:
     ever "unsaved".
     """
 
-    def __init__(self, engine: Engine, *, url: str, migration: MigrationReport) -> None:
+    def __init__(
+        self,
+        engine: Engine,
+        *,
+        url: str,
+        migration: MigrationReport,
+        secrets: Sequence[str] = (),
+    ) -> None:
         self.engine = engine
-        self.url = url
+        # Never holds a password: it is passed to the driver separately (see open()).
+        self.url = split_password(url)[0]
         self.migration = migration
         self._schema: Schema | None = None
+        self._secrets = tuple(s for s in secrets if s)
+        # Things the user should know about this project (e.g. a SQLite file on a network
+        # drive); the CLI gets them on stderr through the "spanlab.project" logger.
+        self.warnings: list[str] = []
 
     # ------------------------------------------------------------------ lifecycle
     @classmethod
     def create(
-        cls, location: str | Path, *, schema: Schema | None = None, name: str | None = None
+        cls,
+        location: str | Path,
+        *,
+        schema: Schema | None = None,
+        name: str | None = None,
+        password: str | None = None,
     ) -> Project:
-        """Create a new, empty project with ``schema`` (the news schema by default)."""
-        url = project_url(location)
+        """Create a new, empty project with ``schema`` (the news schema by default).
+
+        ``password`` (for a database URL) is used instead of one in the URL; either way
+        it is never stored in the project or shown in messages.
+        """
+        url, in_url = split_password(project_url(location))
+        password = password if password is not None else in_url
+        secrets = (password,) if password else ()
         path = sqlite_path(url)
         if path is not None:
             if path.exists() and path.stat().st_size > 0:
                 raise ProjectError(f"{path}: a file already exists there; choose another name")
             if not path.parent.is_dir():
                 raise ProjectError(f"{path}: the folder {path.parent} does not exist")
-        engine = create_engine(url)
+        engine = create_engine(url, password=password)
         try:
-            migration = _guard(lambda: upgrade(engine, sqlite_file=path), url)
-            project = cls(engine, url=url, migration=migration)
+            migration = _guard(lambda: upgrade(engine, sqlite_file=path), url, secrets)
+            project = cls(engine, url=url, migration=migration, secrets=secrets)
             with project.edit() as store:
                 if repo.project_info(store.conn).get(PROJECT_MARKER):
                     raise ProjectError(f"{_where(url)}: a SpanLab project already exists there")
@@ -108,27 +142,47 @@ class Project:
             if path is not None:
                 _remove_sqlite_files(path)
             raise
+        project._check_location()
         return project
 
     @classmethod
-    def open(cls, location: str | Path) -> Project:
-        """Open an existing project, migrating its database schema if needed."""
-        url = project_url(location)
+    def open(cls, location: str | Path, *, password: str | None = None) -> Project:
+        """Open an existing project, migrating its database schema if needed.
+
+        ``password`` (for a database URL) is used instead of one in the URL; see
+        ``spanlab.core.team.credentials.open_project`` for keyring and prompt support.
+        """
+        url, in_url = split_password(project_url(location))
+        password = password if password is not None else in_url
+        secrets = (password,) if password else ()
         path = sqlite_path(url)
         if path is not None:
             _check_sqlite_file(path)
-        engine = create_engine(url)
+        engine = create_engine(url, password=password)
         try:
             if path is not None:
                 _quick_check(engine, path)
-            migration = _guard(lambda: upgrade(engine, sqlite_file=path), url)
-            with engine.connect() as conn:
-                if not repo.project_info(conn).get(PROJECT_MARKER):
-                    raise ProjectError(f"{_where(url)}: not a SpanLab project")
+            migration = _guard(lambda: upgrade(engine, sqlite_file=path), url, secrets)
+            try:
+                with engine.connect() as conn:
+                    marker = repo.project_info(conn).get(PROJECT_MARKER)
+            except (OperationalError, DBAPIError) as exc:
+                raise _storage_error(exc, url, secrets) from exc
+            if not marker:
+                raise ProjectError(f"{_where(url)}: not a SpanLab project")
         except BaseException:
             engine.dispose()
             raise
-        return cls(engine, url=url, migration=migration)
+        project = cls(engine, url=url, migration=migration, secrets=secrets)
+        project._check_location()
+        return project
+
+    def _check_location(self) -> None:
+        path = self.path
+        warning = network_filesystem_warning(path) if path is not None else None
+        if warning is not None:
+            self.warnings.append(warning)
+            log.warning("spanlab: warning: %s", warning)
 
     def close(self) -> None:
         """Release connections."""
@@ -164,16 +218,24 @@ class Project:
             with self.engine.connect() as conn:
                 yield conn
         except (OperationalError, DBAPIError) as exc:
-            raise _storage_error(exc, self.url) from exc
+            raise _storage_error(exc, self.url, self._secrets) from exc
 
     @contextmanager
     def edit(self) -> Iterator[EditStore]:
-        """One write transaction: committed on success, rolled back on any error."""
+        """One write transaction: committed on success, rolled back on any error.
+
+        Just before commit the change counters of what was written are bumped (see
+        ``spanlab.core.team.live.change_token``). Never wait for the user inside.
+        """
         try:
-            with self.engine.begin() as conn:
-                yield EditStore(conn)
+            with self.engine.connect() as conn:
+                conn.execution_options(**{WRITE_OPTION: True})
+                with conn.begin():
+                    store = EditStore(conn)
+                    yield store
+                    store.publish_changes()
         except (OperationalError, DBAPIError) as exc:
-            raise _storage_error(exc, self.url) from exc
+            raise _storage_error(exc, self.url, self._secrets) from exc
 
     def execute(self, command: Command) -> ChangeSet:
         """Apply a command in its own transaction."""
@@ -190,6 +252,10 @@ class Project:
         if change.schema_changed:
             self._schema = None
         return change
+
+    def forget_schema(self) -> None:
+        """Drop the cached schema after a schema change made inside ``edit()``."""
+        self._schema = None
 
     # ------------------------------------------------------------------ reads
     def schema(self) -> Schema:
@@ -274,20 +340,42 @@ class Project:
 
 def _where(url: str) -> str:
     path = sqlite_path(url)
-    return str(path) if path is not None else url.split("@")[-1]
+    if path is not None:
+        return str(path)
+    redacted = redact_url(url)
+    return redacted.split("@")[-1].split("?")[0]
 
 
-def _guard(action: Callable[[], MigrationReport], url: str) -> MigrationReport:
+def _guard(
+    action: Callable[[], MigrationReport], url: str, secrets: Sequence[str] = ()
+) -> MigrationReport:
     try:
         return action()
     except (OperationalError, DBAPIError) as exc:
-        raise _storage_error(exc, url) from exc
+        raise _storage_error(exc, url, secrets) from exc
 
 
-def _storage_error(exc: DBAPIError, url: str) -> ProjectError:
-    message = str(exc.orig) if exc.orig is not None else str(exc)
+def _scrub(message: str, secrets: Sequence[str]) -> str:
+    for secret in secrets:
+        if secret:
+            message = message.replace(secret, "***")
+    return message
+
+
+def _storage_error(exc: DBAPIError, url: str, secrets: Sequence[str] = ()) -> ProjectError:
+    # Only the driver's message, never str(exc): that holds the SQL and its parameters.
+    message = _scrub(str(exc.orig) if exc.orig is not None else str(exc), secrets)
     lowered = message.lower()
     where = _where(url)
+    if "lock timeout" in lowered or "deadlock detected" in lowered:
+        return ProjectError(
+            f"{where}: another user's edit is holding the same data; nothing was changed, try again"
+        )
+    if "row-level security" in lowered or "permission denied" in lowered:
+        return ProjectError(
+            f"{where}: your database login may not make this change (annotators change only "
+            f"their own annotations) ({message})"
+        )
     if "locked" in lowered or "busy" in lowered:
         return ProjectError(f"{where}: the project is locked by another program; try again")
     if "readonly" in lowered or "read-only" in lowered:

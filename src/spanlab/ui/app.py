@@ -1,25 +1,235 @@
-"""Composition root: builds the QApplication and the main window."""
+"""Composition root: builds the application, session, models, window, actions and controllers.
+
+Nothing else creates services: settings, prompts and the session are made (or
+injected) here and handed down, so tests can build the whole window against an INI
+file in a temporary folder and scripted prompts.
+"""
 
 from __future__ import annotations
 
 import sys
+from collections.abc import Sequence
+from dataclasses import dataclass
 
-from PySide6.QtWidgets import QApplication, QListWidget, QMainWindow
+from PySide6.QtCore import QCoreApplication, QSettings
+from PySide6.QtWidgets import QApplication
 
-from spanlab.core.project import Project
+from spanlab.core.errors import SpanLabError
+from spanlab.ui.actions import ActionRegistry
+from spanlab.ui.controllers.documents import DocumentController
+from spanlab.ui.controllers.find import FindController
+from spanlab.ui.controllers.labelling import LabellingController
+from spanlab.ui.controllers.project import ProjectController
+from spanlab.ui.main_window import MainWindow
+from spanlab.ui.models.annotation_model import AnnotationModel
+from spanlab.ui.models.document_list_model import DocumentListModel
+from spanlab.ui.models.label_model import LabelModel
+from spanlab.ui.open_document import OpenDocument
+from spanlab.ui.prompts import Prompts
+from spanlab.ui.session import ProjectSession
+from spanlab.ui.settings import AppSettings
+
+ZOOM_STEP = 1.0
+MIN_TEXT_SIZE, MAX_TEXT_SIZE = 7.0, 28.0
 
 
-def run(*, project: str | None = None) -> int:
-    """Start the desktop application (minimal window until the workspace lands)."""
-    app = QApplication.instance() or QApplication(sys.argv)
-    window = QMainWindow()
-    window.setWindowTitle("SpanLab")
-    documents = QListWidget()
-    if project is not None:
-        with Project.open(project) as opened:
-            documents.addItems([doc.title for doc in opened.documents()])
-            window.setWindowTitle(f"SpanLab - {opened.name}")
-    window.setCentralWidget(documents)
-    window.resize(900, 600)
-    window.show()
-    return int(app.exec())
+@dataclass
+class SpanLabApp:
+    """The assembled application (tests drive ``window``; the rest is for inspection)."""
+
+    qapp: QApplication
+    window: MainWindow
+    session: ProjectSession
+    settings: AppSettings
+    document: OpenDocument
+    actions: ActionRegistry
+    projects: ProjectController
+    documents: DocumentController
+    labelling: LabellingController
+    find: FindController
+    prompts: Prompts
+
+    def start(self, project: str | None = None) -> None:
+        """Ask for the annotator if needed and open ``project`` (or the last one)."""
+        self.projects.startup(project)
+
+
+def _application(argv: Sequence[str]) -> QApplication:
+    existing = QCoreApplication.instance()
+    if isinstance(existing, QApplication):
+        return existing
+    app = QApplication(list(argv))
+    app.setApplicationName("SpanLab")
+    app.setOrganizationName("SpanLab")
+    return app
+
+
+def create_app(
+    argv: Sequence[str] = (),
+    *,
+    settings: QSettings | None = None,
+    prompts: Prompts | None = None,
+) -> SpanLabApp:
+    """Build everything; nothing is shown and no project is opened yet."""
+    qapp = _application(argv)
+    app_settings = AppSettings(
+        settings if settings is not None else QSettings("SpanLab", "SpanLab")
+    )
+    prompts = prompts or Prompts()
+    session = ProjectSession()
+    document = OpenDocument(session)
+    documents = DocumentListModel(session)
+    labels = LabelModel(session)
+    annotations = AnnotationModel(session, document)
+    window = MainWindow(documents=documents, labels=labels, annotations=annotations)
+    session.setParent(window)
+    document.setParent(window)
+    for model in (documents, labels, annotations):
+        model.setParent(window)
+    actions = ActionRegistry(window, app_settings.shortcut_overrides())
+    window.install_actions(actions)
+    doc_controller = DocumentController(
+        session=session,
+        document=document,
+        documents=documents,
+        window=window,
+        settings=app_settings,
+        prompts=prompts,
+    )
+    labelling = LabellingController(
+        session=session,
+        document=document,
+        view=window.document_view,
+        table=window.annotations,
+        status=window.status,
+        prompts=prompts,
+        window=window,
+    )
+    find = FindController(document=document, view=window.document_view, bar=window.find_bar)
+    projects = ProjectController(
+        session=session, window=window, settings=app_settings, prompts=prompts, actions=actions
+    )
+    app = SpanLabApp(
+        qapp=qapp,
+        window=window,
+        session=session,
+        settings=app_settings,
+        document=document,
+        actions=actions,
+        projects=projects,
+        documents=doc_controller,
+        labelling=labelling,
+        find=find,
+        prompts=prompts,
+    )
+    _bind(app)
+    return app
+
+
+def _bind(app: SpanLabApp) -> None:
+    """Connect actions to handlers and keep enablement, labels and view options current."""
+    window, session, actions = app.window, app.session, app.actions
+    stack = session.undo_stack
+    actions.bind(
+        {
+            "file.new": app.projects.new_project,
+            "file.open": app.projects.open_project,
+            "file.import": app.projects.import_articles,
+            "file.switch_annotator": app.projects.switch_annotator,
+            "file.close": app.projects.close_project,
+            "file.quit": app.projects.quit,
+            "edit.undo": stack.undo,
+            "edit.redo": stack.redo,
+            "edit.find": app.find.open,
+            "edit.find_next": app.find.find_next,
+            "edit.find_previous": app.find.find_previous,
+            "edit.shortcuts": app.projects.edit_shortcuts,
+            "label.all_in_document": app.labelling.label_all_in_document,
+            "label.all_in_project": app.labelling.label_all_in_project,
+            "label.delete": app.labelling.delete_span,
+            "label.edit_schema": app.projects.edit_schema,
+            "nav.next_span": app.labelling.next_span,
+            "nav.previous_span": app.labelling.previous_span,
+            "nav.clear": app.labelling.clear,
+            "nav.next_document": app.documents.next_document,
+            "nav.previous_document": app.documents.previous_document,
+            "nav.documents": window.document_panel.table.setFocus,
+            "nav.text": window.document_view.setFocus,
+            "doc.mark_done": app.documents.mark_done,
+            "doc.reopen": app.documents.reopen,
+            "view.show_tags": lambda: _set_show_tags(app),
+            "view.zoom_in": lambda: _zoom(app, ZOOM_STEP),
+            "view.zoom_out": lambda: _zoom(app, -ZOOM_STEP),
+            "help.about": app.projects.about,
+        }
+    )
+    undo, redo = actions.action("edit.undo"), actions.action("edit.redo")
+    stack.canUndoChanged.connect(undo.setEnabled)
+    stack.canRedoChanged.connect(redo.setEnabled)
+    stack.undoTextChanged.connect(lambda text: undo.setText(f"&Undo {text}".rstrip()))
+    stack.redoTextChanged.connect(lambda text: redo.setText(f"&Redo {text}".rstrip()))
+    undo.setEnabled(False)
+    redo.setEnabled(False)
+
+    def refresh_labels() -> None:
+        project = session.project
+        try:
+            labels = project.schema().labels if project is not None else ()
+        except SpanLabError:
+            labels = ()
+        actions.set_labels(labels, app.labelling.label, window.menus["label"])
+        refresh_enabled()
+
+    def refresh_enabled() -> None:
+        actions.update_enabled(
+            project=session.project is not None,
+            document=session.ready and app.document.document is not None,
+        )
+
+    session.project_changed.connect(refresh_labels)
+    session.schema_changed.connect(refresh_labels)
+    session.annotator_changed.connect(refresh_enabled)
+    app.document.document_changed.connect(refresh_enabled)
+    window.label_palette.label_requested.connect(app.labelling.label)
+    window.label_palette.label_requested.connect(lambda _name: window.document_view.setFocus())
+    show_tags = actions.action("view.show_tags")
+    show_tags.setChecked(app.settings.show_tags)
+    window.document_view.set_show_tags(app.settings.show_tags)
+    window.document_view.set_text_size(app.settings.font_size)
+    window.closing.connect(lambda: _save_layout(app))
+    geometry, state = app.settings.window_state
+    if geometry is not None:
+        window.restoreGeometry(geometry)
+    if state is not None:
+        window.restoreState(state)
+    refresh_labels()
+
+
+def _set_show_tags(app: SpanLabApp) -> None:
+    show = app.actions.action("view.show_tags").isChecked()
+    app.settings.show_tags = show
+    app.window.document_view.set_show_tags(show)
+
+
+def _zoom(app: SpanLabApp, step: float) -> None:
+    view = app.window.document_view
+    size = min(MAX_TEXT_SIZE, max(MIN_TEXT_SIZE, view.text_size() + step))
+    view.set_text_size(size)
+    app.settings.font_size = size
+
+
+def _save_layout(app: SpanLabApp) -> None:
+    app.settings.set_window_state(app.window.saveGeometry(), app.window.saveState())
+    app.settings.sync()
+
+
+def run(*, project: str | None = None, settings: QSettings | None = None) -> int:
+    """Start the desktop application (``spanlab gui [PROJECT]``); return the exit code."""
+    app = create_app(sys.argv, settings=settings)
+    if app.settings.window_state[0] is None:
+        app.window.resize(1400, 900)
+    app.window.show()
+    app.start(project)
+    code = int(app.qapp.exec())
+    app.session.close_project()
+    return code

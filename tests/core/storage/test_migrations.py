@@ -110,4 +110,4 @@ def test_migrated_schema_matches_the_table_definitions(tmp_path: Path) -> None:
 
 
 def test_revisions_are_linear() -> None:
-    assert known_revisions() == ["0001", "0002"]
+    assert known_revisions() == ["0001", "0002", "0003"]

@@ -5,6 +5,25 @@ receive ``ExportDocument``s streamed by ``spanlab.core.exporting``; readers yiel
 ``ImportedDocument``s that ``spanlab.core.importing.annotated`` validates and stores.
 Offsets here are always Python code points over the document text; a format that
 counts something else (UTF-16 units, bytes, tokens) converts inside its own module.
+
+How ``spanlab.core.exporting`` calls an exporter:
+
+* ``write`` is called once per output group: one annotator folder (or the whole
+  export) and one split. All documents of one call share the same ``split``
+  (``None`` when the export is not split). A one-file format names its file
+  ``output_name(split, default_stem, suffix)`` (``train.jsonl``, or e.g.
+  ``documents.jsonl`` without a split); a per-document format puts its files in
+  ``split_dir(out_dir, split)``. ``out_dir`` is a fresh staging folder: the files
+  are moved into place only when the whole export succeeded.
+* ``exporting`` counts the documents, spans and relations it streams to the
+  exporter, and reports by itself what ``carries`` excludes (relations, span and
+  relation attributes, entity groups). Exporters do not touch ``documents``,
+  ``spans`` or ``relations`` and only report partial losses they alone can see
+  (``leave_out``: e.g. overlapping spans a flat tag sequence cannot hold), spans
+  that do not align (``misalign``) and anything else worth knowing (``notes``).
+* A token-based exporter under ``Alignment.REFUSE`` may simply ``misalign`` and go
+  on (or raise ``ExportRefusedError``): the export is then discarded and reported as
+  refused, listing the examples.
 """
 
 from __future__ import annotations
@@ -16,8 +35,26 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any, Protocol
 
+from spanlab.core.errors import InputError, SpanLabError
 from spanlab.core.model import Document, DocumentStatus, Entity, JsonMap, Relation, Span
 from spanlab.core.schema import Schema
+
+SPLITS: tuple[str, str, str] = ("train", "dev", "test")
+"""Split names, in the order of ``--split`` ratios."""
+
+
+def output_name(split: str | None, default_stem: str, suffix: str) -> str:
+    """File name of a one-file format: ``train.jsonl`` in a split, else the default."""
+    return f"{split or default_stem}{suffix}"
+
+
+def split_dir(out_dir: Path, split: str | None) -> Path:
+    """Folder of a per-document format: ``out_dir/train`` in a split, else ``out_dir``."""
+    return out_dir / split if split else out_dir
+
+
+class ExportRefusedError(SpanLabError):
+    """An exporter stops the export (e.g. misaligned spans under ``Alignment.REFUSE``)."""
 
 
 class Feature(enum.StrEnum):
@@ -94,6 +131,19 @@ class ExportReport:
     misaligned: int = 0
     misaligned_examples: list[str] = field(default_factory=list)
     notes: list[str] = field(default_factory=list)
+    out_dir: Path | None = None  # where the files went (set by ``export_project``)
+    failed: str | None = None  # why nothing was written (refused, nothing selected)
+    cancelled: bool = False  # the user cancelled: nothing was written
+
+    @property
+    def ok(self) -> bool:
+        """Whether the export was written completely."""
+        return self.failed is None and not self.cancelled
+
+    def note(self, message: str) -> None:
+        """Add a note once (exporters may hit the same situation per document)."""
+        if message not in self.notes:
+            self.notes.append(message)
 
     def leave_out(self, reason: str, count: int = 1) -> None:
         """Record that ``count`` items could not be written, and why."""
@@ -154,10 +204,11 @@ class ImportedRelation:
 
 @dataclass(frozen=True, slots=True)
 class ImportedEntity:
-    """An entity group read from a file."""
+    """An entity group read from a file (``name`` None: named after its first mention)."""
 
     key: str
-    name: str
+    name: str | None
+    line: int | None = None
 
 
 @dataclass(frozen=True, slots=True)
@@ -183,6 +234,11 @@ class ImportedDocument:
     metadata: JsonMap = field(default_factory=dict)
     layers: tuple[ImportedLayer, ...] = ()
     offset_unit: str = "codepoint"  # what the file claims: codepoint | utf16 | byte
+    line: int | None = None  # where the record starts in the file, for messages
+    origin: str | None = None  # the document's own source to store (default: the file)
+    sha256: str | None = None  # the hash the file claims for the canonical text
+    problems: tuple[InputError, ...] = ()  # annotations the reader could not take
+    notes: tuple[str, ...] = ()  # things the user should know (nothing refused)
 
 
 class Reader(Protocol):
@@ -195,5 +251,11 @@ class Reader(Protocol):
         ...
 
     def read(self, path: Path, *, options: Mapping[str, Any]) -> Iterator[ImportedDocument]:
-        """Documents in the file; raise ``InputError`` naming file and line on bad input."""
+        """Documents in the file; raise ``InputError`` naming file and line on bad input.
+
+        A problem with one annotation (a discontinuous brat span, a relation without a
+        type) goes into ``ImportedDocument.problems`` instead, so the importer can list
+        every problem of the file at once. Validation against the text and the schema
+        (offsets, covered text, units, labels) is the importer's job, not the reader's.
+        """
         ...

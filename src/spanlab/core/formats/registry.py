@@ -58,16 +58,14 @@ def exporter(name: str) -> Exporter:
     """The exporter for ``name``, or a clear error listing the known formats."""
     if name not in _EXPORTERS:
         raise SpanLabError(f"unknown export format '{name}' (use one of: {', '.join(_EXPORTERS)})")
-    found = _load(_EXPORTERS[name])
-    return found  # type: ignore[return-value]
+    return _load(_EXPORTERS[name])  # type: ignore[return-value]
 
 
 def reader(name: str) -> Reader:
     """The reader for ``name``, or a clear error."""
     if name not in _READERS:
         raise SpanLabError(f"cannot import format '{name}' (use one of: {', '.join(_READERS)})")
-    found = _load(_READERS[name])
-    return found  # type: ignore[return-value]
+    return _load(_READERS[name])  # type: ignore[return-value]
 
 
 def detect_reader(path: Path) -> str | None:

@@ -6,6 +6,7 @@ from collections.abc import Mapping, Sequence
 from typing import Any
 
 from sqlalchemy import Connection, delete, func, insert, select, update
+from sqlalchemy.dialects import postgresql, sqlite
 
 from spanlab.core.errors import IntegrityError, NotFoundError
 from spanlab.core.model import (
@@ -26,13 +27,16 @@ from spanlab.core.model import (
 from spanlab.core.schema import Schema, attribute_to_dict
 from spanlab.core.storage.repository import (
     ANN,
+    CHANGES,
     DOC,
     ENTITY,
     LABEL,
+    PROJECT_SCOPE,
     REL,
     RTYPE,
     SPAN,
     STATUS,
+    annotator_scope,
     chunks,
     find_annotator,
     get_relation,
@@ -64,6 +68,46 @@ class EditStore:
         self._schema: Schema | None = None
         self._type_ids: dict[str, int] | None = None
         self._texts: dict[int, str] = {}
+        self.changed_scopes: set[str] = set()
+
+    # ---- change counters (other sessions poll them to refresh)
+    def mark_changed(self, annotator_id: int | None = None) -> None:
+        """Record that this transaction changed an annotator's layer or status, or (with
+        None) shared data: documents, schema, people, assignments.
+
+        Every write method below calls this; code that writes through ``conn`` directly
+        must call it too, or other sessions will not notice the change.
+        """
+        self.changed_scopes.add(
+            PROJECT_SCOPE if annotator_id is None else annotator_scope(annotator_id)
+        )
+
+    def publish_changes(self) -> None:
+        """Bump the change counter of every scope marked so far (``Project.edit`` calls this
+        last, just before commit, so the counter rows are locked only for an instant)."""
+        stamp = now()
+        for scope in sorted(self.changed_scopes):  # one order everywhere: no deadlocks
+            dialect = self.conn.dialect.name
+            if dialect in ("postgresql", "sqlite"):
+                module: Any = postgresql if dialect == "postgresql" else sqlite
+                statement = (
+                    module.insert(CHANGES)
+                    .values(scope=scope, version=1, updated_at=stamp)
+                    .on_conflict_do_update(
+                        index_elements=[CHANGES.c.scope],
+                        set_={"version": CHANGES.c.version + 1, "updated_at": stamp},
+                    )
+                )
+                self.conn.execute(statement)
+                continue
+            bumped = self.conn.execute(
+                update(CHANGES)
+                .where(CHANGES.c.scope == scope)
+                .values(version=CHANGES.c.version + 1, updated_at=stamp)
+            )
+            if not bumped.rowcount:
+                self.conn.execute(insert(CHANGES).values(scope=scope, version=1, updated_at=stamp))
+        self.changed_scopes.clear()
 
     # ---- cached lookups within the transaction
     @property
@@ -115,20 +159,37 @@ class EditStore:
     # ---- spans
     def check_span(self, document_id: int, start: int, end: int, text: str | None = None) -> str:
         """Validate offsets (and covered text when given); return the covered text."""
-        doc_text = self.text_of(document_id)
         if isinstance(start, bool) or isinstance(end, bool):
             raise IntegrityError("span offsets must be integers")
-        if not (0 <= start < end <= len(doc_text)):
+        length, covered = self._slice(document_id, start, end)
+        if not (0 <= start < end <= length):
             raise IntegrityError(
                 f"span [{start}, {end}) is outside document {document_id} "
-                f"(0 <= start < end <= {len(doc_text)} is required)"
+                f"(0 <= start < end <= {length} is required)"
             )
-        covered = doc_text[start:end]
         if text is not None and text != covered:
             raise IntegrityError(
                 f"span [{start}, {end}) covers {covered!r} in document {document_id}, not {text!r}"
             )
         return covered
+
+    def _slice(self, document_id: int, start: int, end: int) -> tuple[int, str]:
+        """Document length and ``text[start:end]``, without loading a long text per edit.
+
+        SQLite's and PostgreSQL's ``length``/``substr`` count characters (code points),
+        the same unit as Python slicing.
+        """
+        cached = self._texts.get(document_id)
+        if cached is not None:
+            return len(cached), cached[max(start, 0) : max(end, 0)]
+        query = select(
+            func.length(DOC.c.text),
+            func.substr(DOC.c.text, max(start, 0) + 1, max(end - max(start, 0), 0)),
+        ).where(DOC.c.id == document_id)
+        row = self.conn.execute(query).first()
+        if row is None:
+            raise NotFoundError(f"document {document_id} does not exist")
+        return int(row[0]), str(row[1] or "")
 
     def insert_span(
         self,
@@ -159,6 +220,7 @@ class EditStore:
         if span_id is not None:
             values["id"] = span_id
         new_id = self.conn.execute(insert(SPAN).values(**values).returning(SPAN.c.id)).scalar_one()
+        self.mark_changed(annotator_id)
         return Span(
             id=SpanId(new_id),
             document_id=DocumentId(document_id),
@@ -178,6 +240,7 @@ class EditStore:
         if relations:
             self.conn.execute(delete(REL).where(REL.c.id.in_([r.id for r in relations])))
         self.conn.execute(delete(SPAN).where(SPAN.c.id == span_id))
+        self.mark_changed(span.annotator_id)
         return span, relations
 
     def update_span(
@@ -211,6 +274,7 @@ class EditStore:
             values["entity_id"] = entity_id
         if values:
             self.conn.execute(update(SPAN).where(SPAN.c.id == span_id).values(**values))
+            self.mark_changed(before.annotator_id)
         return before, get_span(self.conn, span_id)
 
     def _check_relations_fit(self, span: Span, new_label: str) -> None:
@@ -285,6 +349,7 @@ class EditStore:
         if relation_id is not None:
             values["id"] = relation_id
         new_id = self.conn.execute(insert(REL).values(**values).returning(REL.c.id)).scalar_one()
+        self.mark_changed(head.annotator_id)
         return Relation(
             id=RelationId(new_id),
             document_id=head.document_id,
@@ -299,6 +364,7 @@ class EditStore:
         """Delete a relation and return it for undo."""
         relation = get_relation(self.conn, relation_id)
         self.conn.execute(delete(REL).where(REL.c.id == relation_id))
+        self.mark_changed(relation.annotator_id)
         return relation
 
     def update_relation(
@@ -318,6 +384,7 @@ class EditStore:
             values["attributes"] = dict(attributes)
         if values:
             self.conn.execute(update(REL).where(REL.c.id == relation_id).values(**values))
+            self.mark_changed(before.annotator_id)
         return before, get_relation(self.conn, relation_id)
 
     # ---- statuses
@@ -346,6 +413,7 @@ class EditStore:
             STATUS.c.annotator_id == record.annotator_id
         )
         self.conn.execute(delete(STATUS).where(where))
+        self.mark_changed(record.annotator_id)
         if record.updated_at is None and record.status is DocumentStatus.NEW:
             return
         self.conn.execute(
@@ -375,11 +443,19 @@ class EditStore:
         new_id = self.conn.execute(
             insert(ENTITY).values(**values).returning(ENTITY.c.id)
         ).scalar_one()
+        self.mark_changed(annotator_id)
         return Entity(EntityId(new_id), DocumentId(document_id), AnnotatorId(annotator_id), name)
 
     def rename_entity(self, entity_id: int, name: str) -> None:
         """Give an entity group a new canonical name."""
-        self.conn.execute(update(ENTITY).where(ENTITY.c.id == entity_id).values(name=name))
+        owner = self.conn.execute(
+            update(ENTITY)
+            .where(ENTITY.c.id == entity_id)
+            .values(name=name)
+            .returning(ENTITY.c.annotator_id)
+        ).scalar()
+        if owner is not None:
+            self.mark_changed(owner)
 
     def delete_entity(self, entity_id: int) -> Entity:
         """Delete an entity group (its spans become ungrouped)."""
@@ -388,6 +464,7 @@ class EditStore:
             raise NotFoundError(f"entity {entity_id} does not exist")
         self.conn.execute(update(SPAN).where(SPAN.c.entity_id == entity_id).values(entity_id=None))
         self.conn.execute(delete(ENTITY).where(ENTITY.c.id == entity_id))
+        self.mark_changed(row["annotator_id"])
         return Entity(
             EntityId(row["id"]),
             DocumentId(row["document_id"]),
@@ -404,6 +481,7 @@ class EditStore:
         make existing relations violate their argument constraints.
         """
         renames = dict(renames or {})
+        self.mark_changed()
         self._sync_types(
             LABEL,
             [
@@ -469,7 +547,8 @@ class EditStore:
         # Free names first so renames that swap names cannot collide on the unique index.
         for type_id in by_new_name.values():
             self.conn.execute(
-                update(table).where(table.c.id == type_id).values(name=f"\x00{type_id}")
+                # \x01, not \x00: PostgreSQL text cannot contain NUL.
+                update(table).where(table.c.id == type_id).values(name=f"\x01{type_id}")
             )
         for name, type_id in list(by_new_name.items()):
             if name in wanted_names:
@@ -541,6 +620,7 @@ class EditStore:
             for index, row in enumerate(rows)
         ]
         self.conn.execute(insert(DOC), prepared)
+        self.mark_changed()
         hashes = [row["sha256"] for row in prepared]
         ids: dict[str, int] = {}
         for part in chunks(hashes):
@@ -561,4 +641,5 @@ class EditStore:
         new_id = self.conn.execute(
             insert(ANN).values(name=name, role=role.value).returning(ANN.c.id)
         ).scalar_one()
+        self.mark_changed()
         return Annotator(AnnotatorId(new_id), name, role)

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 import sqlite3
 from pathlib import Path
 from typing import Any
@@ -9,9 +10,24 @@ from typing import Any
 from sqlalchemy import Engine, event
 from sqlalchemy import create_engine as sa_create_engine
 from sqlalchemy.engine import make_url
+from sqlalchemy.exc import ArgumentError
 from sqlalchemy.pool import StaticPool
 
 SQLITE_BUSY_TIMEOUT_MS = 10_000
+
+# PostgreSQL session settings: an edit waiting for another's row lock gives up after
+# LOCK_TIMEOUT_MS with an error instead of hanging, and a session left idle inside a
+# transaction (which SpanLab never does on purpose) is cut off so it cannot hold locks.
+PG_LOCK_TIMEOUT_MS = 10_000
+PG_IDLE_IN_TRANSACTION_TIMEOUT_MS = 300_000
+
+WRITE_OPTION = "spanlab_write"
+"""Execution option set by ``Project.edit``: SQLite starts the transaction with
+``BEGIN IMMEDIATE`` so concurrent writers wait for each other (busy_timeout) instead of
+failing with "database is locked" when a read is upgraded to a write."""
+
+_PASSWORD_IN_QUERY = re.compile(r"(?i)([?&](?:password|passwd|pwd)=)[^&#]*")
+_PASSWORD_IN_NETLOC = re.compile(r"(://[^/?#@:]*:)[^/?#@]*@")
 
 
 def is_url(location: str) -> bool:
@@ -37,12 +53,56 @@ def sqlite_path(url: str) -> Path | None:
     return Path(parsed.database)
 
 
-def create_engine(url: str) -> Engine:
-    """An engine with SpanLab's connection settings for the URL's backend."""
+def redact_url(url: str | Path) -> str:
+    """``url`` with any password replaced by ``***``: the only form fit for messages and logs."""
+    text = str(url)
+    if not is_url(text):
+        return text
+    text = _PASSWORD_IN_QUERY.sub(r"\1***", text)
+    try:
+        parsed = make_url(text)
+    except (ArgumentError, ValueError):
+        return _PASSWORD_IN_NETLOC.sub(r"\1***@", text)
+    if parsed.password is None:
+        return _PASSWORD_IN_NETLOC.sub(r"\1***@", text)
+    return parsed.render_as_string(hide_password=True)
+
+
+def split_password(url: str) -> tuple[str, str | None]:
+    """Split a database URL into the URL without its password and the password (if any)."""
+    if not is_url(url):
+        return url, None
+    parsed = make_url(url)
+    password = parsed.password
+    query_password = parsed.query.get("password")
+    if isinstance(query_password, str) and password is None:
+        password = query_password
+    if password is None:
+        return url, None
+    cleaned = parsed._replace(password=None)  # URL.set() cannot clear a field
+    if "password" in parsed.query:
+        cleaned = cleaned.difference_update_query(["password"])
+    return cleaned.render_as_string(hide_password=False), str(password)
+
+
+def create_engine(url: str, *, password: str | None = None) -> Engine:
+    """An engine with SpanLab's connection settings for the URL's backend.
+
+    ``password`` is handed to the driver separately, so it never becomes part of the
+    engine's URL (which ends up in messages).
+    """
     parsed = make_url(url)
     if parsed.get_backend_name() == "sqlite":
         return _sqlite_engine(url, in_memory=sqlite_path(url) is None)
-    return sa_create_engine(url, pool_pre_ping=True)
+    connect_args: dict[str, Any] = {}
+    if password is not None:
+        connect_args["password"] = password
+    if parsed.get_backend_name() == "postgresql" and "options" not in parsed.query:
+        connect_args["options"] = (
+            f"-c lock_timeout={PG_LOCK_TIMEOUT_MS} "
+            f"-c idle_in_transaction_session_timeout={PG_IDLE_IN_TRANSACTION_TIMEOUT_MS}"
+        )
+    return sa_create_engine(url, pool_pre_ping=True, connect_args=connect_args)
 
 
 def _sqlite_engine(url: str, *, in_memory: bool) -> Engine:
@@ -68,6 +128,10 @@ def _sqlite_engine(url: str, *, in_memory: bool) -> Engine:
 
     @event.listens_for(engine, "begin")
     def _on_begin(connection: Any) -> None:
-        connection.exec_driver_sql("BEGIN")
+        # Writers take the write lock up front (waiting up to busy_timeout); a deferred
+        # transaction that reads and then writes would fail at once with SQLITE_BUSY when
+        # another connection committed in between (WAL snapshot).
+        immediate = connection.get_execution_options().get(WRITE_OPTION, False)
+        connection.exec_driver_sql("BEGIN IMMEDIATE" if immediate else "BEGIN")
 
     return engine

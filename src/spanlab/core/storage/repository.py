@@ -34,10 +34,13 @@ from spanlab.core.schema import (
 )
 from spanlab.core.storage.tables import (
     AnnotatorRow,
+    AssignmentRow,
+    ChangeCounterRow,
     DocumentRow,
     DocumentStatusRow,
     EntityRow,
     LabelTypeRow,
+    LayerMergeRow,
     ProjectInfoRow,
     RelationRow,
     RelationTypeRow,
@@ -53,6 +56,18 @@ REL = RelationRow.__table__  # type: ignore[attr-defined]
 STATUS = DocumentStatusRow.__table__  # type: ignore[attr-defined]
 ENTITY = EntityRow.__table__  # type: ignore[attr-defined]
 INFO = ProjectInfoRow.__table__  # type: ignore[attr-defined]
+ASSIGN = AssignmentRow.__table__  # type: ignore[attr-defined]
+CHANGES = ChangeCounterRow.__table__  # type: ignore[attr-defined]
+MERGES = LayerMergeRow.__table__  # type: ignore[attr-defined]
+
+PROJECT_SCOPE = "project"
+"""Change-counter scope of shared data: documents, schema, people, assignments."""
+
+
+def annotator_scope(annotator_id: int) -> str:
+    """Change-counter scope of one annotator's layer and statuses."""
+    return f"annotator:{int(annotator_id)}"
+
 
 T = TypeVar("T")
 
@@ -415,3 +430,11 @@ def entity_span_ids(conn: Connection, entity_id: int) -> list[SpanId]:
     """Ids of an entity's mentions in text order."""
     query = select(SPAN.c.id).where(SPAN.c.entity_id == entity_id).order_by(SPAN.c.start, SPAN.c.id)
     return [SpanId(span_id) for span_id in conn.execute(query).scalars()]
+
+
+def change_counters(conn: Connection) -> list[tuple[str, int, datetime | None]]:
+    """(scope, version, updated_at) of every change counter, by scope (a tiny table)."""
+    query = select(CHANGES.c.scope, CHANGES.c.version, CHANGES.c.updated_at).order_by(
+        CHANGES.c.scope
+    )
+    return [(scope, int(version), as_utc(at)) for scope, version, at in conn.execute(query)]

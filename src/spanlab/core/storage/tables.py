@@ -9,7 +9,7 @@ from __future__ import annotations
 from datetime import datetime
 from typing import Any
 
-from sqlalchemy import JSON, Column, DateTime, Index, Text, UniqueConstraint
+from sqlalchemy import JSON, BigInteger, Column, DateTime, Index, Text, UniqueConstraint
 from sqlmodel import Field, SQLModel
 
 # Convention names make constraint names stable across SQLite and PostgreSQL, which
@@ -55,6 +55,8 @@ class AnnotatorRow(SQLModel, table=True):
     id: int | None = Field(default=None, primary_key=True)
     name: str = Field(max_length=200, unique=True)
     role: str = Field(max_length=16, default="annotator")
+    # PostgreSQL login of this person (row-level security maps current_user to this row).
+    db_login: str | None = Field(default=None, max_length=63, unique=True)
 
 
 class LabelTypeRow(SQLModel, table=True):
@@ -148,3 +150,42 @@ class DocumentStatusRow(SQLModel, table=True):
         default=None, sa_column=Column(DateTime(timezone=True), nullable=True)
     )
     updated_at: datetime = Field(sa_column=Column(DateTime(timezone=True), nullable=False))
+
+
+class AssignmentRow(SQLModel, table=True):
+    """A document the lead assigned to an annotator (revision 0003)."""
+
+    __tablename__ = "assignment"
+    document_id: int = Field(foreign_key="document.id", ondelete="CASCADE", primary_key=True)
+    annotator_id: int = Field(
+        foreign_key="annotator.id", ondelete="CASCADE", primary_key=True, index=True
+    )
+    assigned_at: datetime = Field(sa_column=Column(DateTime(timezone=True), nullable=False))
+
+
+class ChangeCounterRow(SQLModel, table=True):
+    """Edit counters polled by clients to refresh (revision 0003).
+
+    ``scope`` is ``project`` (documents, schema, people, assignments) or
+    ``annotator:<id>`` (that annotator's layer and statuses); every write transaction
+    bumps the scopes it touched, so other sessions can see that something changed.
+    """
+
+    __tablename__ = "change_counter"
+    scope: str = Field(primary_key=True, max_length=64)
+    version: int = Field(sa_column=Column(BigInteger, nullable=False))
+    updated_at: datetime = Field(sa_column=Column(DateTime(timezone=True), nullable=False))
+
+
+class LayerMergeRow(SQLModel, table=True):
+    """Fingerprint of the layer last merged from an offline package (revision 0003).
+
+    Lets ``spanlab merge`` tell "changed in the project since the checkout" (a conflict)
+    from "the version an earlier merge of the same checkout put there".
+    """
+
+    __tablename__ = "layer_merge"
+    document_id: int = Field(foreign_key="document.id", ondelete="CASCADE", primary_key=True)
+    annotator_id: int = Field(foreign_key="annotator.id", ondelete="CASCADE", primary_key=True)
+    fingerprint: str = Field(max_length=64)
+    merged_at: datetime = Field(sa_column=Column(DateTime(timezone=True), nullable=False))
