@@ -1,7 +1,7 @@
 # Thin wrapper: everything lives in tasks.py so it also works where make is missing.
 PY ?= python3
 
-.PHONY: run test lint typecheck arch golden wheel ci
+.PHONY: run test lint typecheck arch golden wheel bundle ci
 run:
 	$(PY) tasks.py run
 test:
@@ -16,5 +16,7 @@ golden:
 	$(PY) tasks.py golden
 wheel:
 	$(PY) tasks.py wheel
+bundle:
+	$(PY) tasks.py bundle
 ci:
 	CI=true bash .ci/run

@@ -4,6 +4,7 @@
 python3 tasks.py run     # set up .venv, build the sample project, open the app
 python3 tasks.py test    # set up .venv with test tools, run the whole test suite
 python3 tasks.py lint | typecheck | arch | golden | wheel
+python3 tasks.py bundle  # standalone one-folder app in packaging/dist/spanlab/ (PyInstaller)
 """
 
 from __future__ import annotations
@@ -104,6 +105,37 @@ def task_wheel(args: list[str]) -> None:
     run(PYTHON, "-m", "build", "--wheel", "--no-isolation", "--outdir", ROOT / "dist")
 
 
+PACKAGING = ROOT / "packaging"
+BUNDLE = PACKAGING / "dist" / "spanlab"
+
+
+def task_bundle(args: list[str]) -> None:
+    """Build the standalone app with PyInstaller into packaging/dist/spanlab/."""
+    ensure_venv()
+    say("installing PyInstaller into .venv")
+    run(PYTHON, "-m", "pip", "install", "--quiet", "pyinstaller>=6.10")
+    say(f"building the bundle in {BUNDLE.relative_to(ROOT)}")
+    run(
+        PYTHON,
+        "-m",
+        "PyInstaller",
+        "--noconfirm",
+        "--clean",
+        "--log-level",
+        "WARN",
+        "--distpath",
+        PACKAGING / "dist",
+        "--workpath",
+        PACKAGING / "build",
+        PACKAGING / "pyinstaller" / "spanlab.spec",
+        *args,
+    )
+    exe = BUNDLE / ("spanlab.exe" if os.name == "nt" else "spanlab")
+    say(f"built {exe.relative_to(ROOT)}; try it offscreen with:")
+    print(f"    QT_QPA_PLATFORM=offscreen {exe} sample /tmp/x.spanlab")
+    print(f"    QT_QPA_PLATFORM=offscreen {exe} gui /tmp/x.spanlab --smoke-test")
+
+
 TASKS = {
     "run": task_run,
     "test": task_test,
@@ -112,6 +144,7 @@ TASKS = {
     "arch": task_arch,
     "golden": task_golden,
     "wheel": task_wheel,
+    "bundle": task_bundle,
 }
 
 

@@ -7,7 +7,11 @@ same process:
 * open + first paint through the whole window (text and 5,000 spans read from the
   project, span index, highlighter, panels), as a ratio (aim: under 5);
 * median time to add one span (committed to SQLite) and repaint (aim: under 16 ms);
-* memory added by opening the document in the window (aim: under 100 MB).
+* memory added by opening the document in the window (aim: under 100 MB);
+* relation arcs: a 10,000-word document with 2,000 spans and 1,000 relations (most
+  between nearby spans, one in twenty across paragraphs): median repaint while
+  scrolling with every arc shown (aim: under 16 ms) and the time to compute the arcs
+  of the visible area.
 
 Run: ``.venv/bin/python benchmarks/view_bench.py`` (offscreen unless QT_QPA_PLATFORM is set).
 """
@@ -28,7 +32,7 @@ os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
 from PySide6.QtCore import QSettings
 from PySide6.QtWidgets import QApplication, QPlainTextEdit
 
-from spanlab.core.commands import AddSpan
+from spanlab.core.commands import AddRelation, AddSpan
 from spanlab.core.model import AnnotatorId, DocumentId, Span, SpanId
 from spanlab.core.project import Project, default_schema
 from spanlab.core.snapping import TextSnapper
@@ -165,6 +169,109 @@ def bare_repaint(text: str) -> Callable[[], float]:
     return lambda: timed(widget.viewport().repaint)
 
 
+REL_WORDS = 10_000
+REL_SPANS = 2_000
+RELATIONS = 1_000
+SCROLL_STEPS = 60
+
+
+def build_relation_project(folder: Path, rng: random.Random) -> tuple[Path, int]:
+    """A document with dense spans and 1,000 relations whose types fit their labels."""
+    schema = default_schema()
+    text, words = make_text(rng)
+    cut = words[REL_WORDS - 1][1]
+    text, words = text[:cut], words[:REL_WORDS]
+    step = REL_WORDS // REL_SPANS
+    labels = schema.label_names
+    path = folder / "relations.spanlab"
+    with Project.create(path) as project:
+        with project.edit() as store:
+            (doc,) = store.insert_documents([{"title": "Arcs", "text": text, "sha256": "r"}])
+        annotator = project.ensure_annotator("alice")
+        ids: list[tuple[int, str]] = []
+        with project.edit() as store:
+            for i in range(REL_SPANS):
+                label = rng.choice(labels)
+                start, end = words[i * step]
+                command = AddSpan(doc, annotator.id, label, start, end)
+                command.apply(store)
+                assert command.span_id is not None
+                ids.append((int(command.span_id), label))
+        made = 0
+        seen: set[tuple[int, int]] = set()
+        with project.edit() as store:
+            i = 0
+            while made < RELATIONS:
+                head, head_label = ids[i % len(ids)]
+                reach = 200 if made % 20 == 19 else 6  # a few arcs span paragraphs
+                for j in range(1, reach + 1):
+                    tail, tail_label = ids[(i + j * (1 if reach == 6 else 30)) % len(ids)]
+                    types = schema.relation_types_for(head_label, tail_label)
+                    pair = (min(head, tail), max(head, tail))
+                    if types and head != tail and pair not in seen:
+                        AddRelation(head, tail, types[0].name).apply(store)
+                        seen.add(pair)
+                        made += 1
+                        break
+                i += 1
+    return path, RELATIONS
+
+
+def relation_bench(folder: Path, rng: random.Random) -> None:
+    """Scroll through the relation document and time repaints and arc geometry."""
+    path, count = build_relation_project(folder, rng)
+    settings = QSettings(str(folder / "rel-settings.ini"), QSettings.Format.IniFormat)
+    settings.setValue("annotator", "alice")
+    app = create_app(sys.argv[:1], settings=settings)
+    app.window.resize(1400, 900)
+    app.window.show()
+    app.session.set_annotator("alice")
+    app.session.open_project(path)
+    document_id = app.window.document_panel.source.document_ids()[0]
+    app.documents.open(document_id)
+    settle()
+    view = app.window.document_view
+    overlay = app.tools.relations.overlay
+    assert len(app.window.relations_panel.model.rows()) == count
+    bar = view.verticalScrollBar()
+    repaints: list[float] = []
+    geometry: list[float] = []
+    visible: list[int] = []
+    for i in range(SCROLL_STEPS):
+        bar.setValue(bar.maximum() * i // SCROLL_STEPS)
+        settle()
+        repaints.append(timed(view.viewport().repaint))
+        start = time.perf_counter()
+        arcs = overlay.arcs()
+        geometry.append(time.perf_counter() - start)
+        visible.append(len(arcs))
+    overlay_none = app.tools.relations.overlay
+    from spanlab.ui.views.arc_overlay import ArcMode
+
+    overlay_none.set_mode(ArcMode.NONE)
+    plain: list[float] = []
+    for i in range(SCROLL_STEPS):
+        bar.setValue(bar.maximum() * i // SCROLL_STEPS)
+        settle()
+        plain.append(timed(view.viewport().repaint))
+    app.session.close_project()
+    app.window.close()
+    settle()
+    print(
+        f"relations: {REL_WORDS:,}-word document, {REL_SPANS:,} spans, {count:,} relations; "
+        f"{statistics.median(visible):.0f} arcs in view (median, max {max(visible)})"
+    )
+    print(
+        f"  repaint while scrolling, all arcs (median of {SCROLL_STEPS}): "
+        f"{statistics.median(repaints) * 1000:6.2f} ms  (aim < 16; without arcs "
+        f"{statistics.median(plain) * 1000:.2f} ms)"
+    )
+    print(
+        f"  arcs for the visible area (median):                "
+        f"{statistics.median(geometry) * 1000:6.2f} ms  (max {max(geometry) * 1000:.2f} ms)"
+    )
+
+
 def main() -> int:
     rng = random.Random(20240601)
     qapp = QApplication.instance() or QApplication(sys.argv[:1])
@@ -279,6 +386,8 @@ def main() -> int:
         f"first open, reopening adds {statistics.median(memory[1:]):.1f} MB)"
     )
     print(f"paragraphs highlighted by the end: {highlighted} of {text.count(chr(10)) + 1}")
+    with tempfile.TemporaryDirectory(prefix="spanlab-bench-") as folder:
+        relation_bench(Path(folder), random.Random(20240602))
     load = ", ".join(f"{value:.1f}" for value in os.getloadavg())
     print(
         f"load average at the end: {load} on {os.cpu_count()} CPUs "

@@ -21,7 +21,7 @@ from typing import Any
 
 import pytest
 
-from spanlab.core.commands import AddRelation, AddSpan, RemoveSpans, SetStatus
+from spanlab.core.commands import AddRelation, AddSpan, SetStatus
 from spanlab.core.curation import (
     AcceptAttribute,
     AcceptEntity,
@@ -519,7 +519,7 @@ def test_too_few_counting_layers_skip_the_document(world: World) -> None:
         )
     preview = preview_merge(world.project, world.doc, MergeStrategy.unanimous())
     assert preview.skipped == (
-        "agreement needs two annotators who count on the document; only alice"
+        "agreement needs two annotators whose layer counts here; only alice does"
     )
     with pytest.raises(CurationError, match="nothing to merge"):
         apply_merge(preview)
@@ -535,7 +535,7 @@ def test_bulk_curation_skips_documents_with_gold_unless_replace(world: World) ->
     assert report.dry_run and world.gold() is None
     assert [d.skipped for d in report.documents] == [
         None,
-        "majority:2 needs 2 annotators who count on the document; only nobody",
+        "majority:2 needs 2 annotators whose layer counts here; none does",
     ]
     # left: Friday (one of three) and Japan's iso_code (JP, JP, JA)
     assert (report.spans, report.relations, report.entities, report.left) == (6, 2, 1, 2)
@@ -745,15 +745,20 @@ def test_rejected_relation_end_rejects_the_relation(world: World) -> None:
     }
 
 
-def test_commands_need_existing_records(world: World) -> None:
+def test_failed_commands_change_nothing(world: World) -> None:
     from spanlab.core.errors import NotFoundError
 
     with pytest.raises(NotFoundError):
         world.project.execute(AcceptSpan(9999))
     with pytest.raises(IntegrityError, match="onto gold spans only"):
         world.project.execute(AcceptAttribute(world.ids[("alice", "japan")], "iso_code", "JP"))
-    # a failed command leaves nothing behind and can be retried
-    command = AcceptSpan(world.ids[("alice", "friday")])
-    world.project.execute(RemoveSpans([]))
+    world.project.execute(AcceptSpan(world.ids[("alice", "friday")]))
+    before = snapshot(world)
+    duplicate = AcceptSpan(world.ids[("alice", "friday")])
+    with pytest.raises(IntegrityError, match="gold already has DATE 'Friday'"):
+        world.project.execute(duplicate)
+    assert snapshot(world) == before and duplicate.steps == ()
+    command = AcceptSpan(world.ids[("bob", "chang")])
     world.project.execute(command)
-    assert command.steps and len(command.steps) == 1
+    assert [type(step).__name__ for step in command.steps] == ["AddSpan"]
+    assert command.text == "Accept PERSON"

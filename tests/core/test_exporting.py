@@ -252,6 +252,7 @@ def test_a_non_empty_folder_needs_force(sample_project: Project, tmp_path: Path)
         export_project(sample_project, format="jsonl", out_dir=out, selection=ALL)
     report = export_project(sample_project, format="jsonl", out_dir=out, selection=ALL, force=True)
     assert report.ok and (out / "mine.txt").read_text(encoding="utf-8") == "keep me"
+    assert f"1 other file(s) already in {out} were left as they were" in report.notes
     assert sorted(p.name for p in out.iterdir()) == ["documents.jsonl", "mine.txt"]
     assert not list(tmp_path.glob(".out.partial-*"))
 

@@ -29,15 +29,17 @@ def pytest_collection_modifyitems(items: list[pytest.Item]) -> None:
     """Ignore the messages Qt's offscreen platform prints about what it cannot do.
 
     WORKAROUND: the offscreen QPA plugin does not implement ``propagateSizeHints`` (asked
-    whenever a window with a layout is shown) nor ``raise`` (tooltips), and reports
-    each with ``qWarning``.
+    whenever a window with a layout is shown), ``raise`` (tooltips) nor keyboard and
+    mouse grabs (popups such as the relation type chooser), and reports each with
+    ``qWarning``.
     """
     here = Path(__file__).parent
     for item in items:
         if here in Path(str(item.path)).parents:
             item.add_marker(
                 pytest.mark.qt_log_ignore(
-                    r"This plugin does not support (propagateSizeHints|raise)\(\)"
+                    r"This plugin does not support "
+                    r"((propagateSizeHints|raise)\(\)|grabbing the (keyboard|mouse))"
                 )
             )
 

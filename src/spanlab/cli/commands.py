@@ -5,6 +5,7 @@ from __future__ import annotations
 import argparse
 import importlib
 import json
+import os
 import sys
 from pathlib import Path
 
@@ -28,13 +29,14 @@ from spanlab.core.project import Project
 from spanlab.core.samples import build_sample_project
 from spanlab.core.schema import load_schema, save_schema
 from spanlab.core.stats import project_stats
+from spanlab.core.storage.engine import redact_url
 
 
 def init(args: argparse.Namespace) -> int:
     """``spanlab init``."""
     schema = load_schema(args.schema) if args.schema else None
     with Project.create(args.project, schema=schema, name=args.name) as project:
-        render.out(f"Created {args.project} with schema '{project.schema().name}'.")
+        render.out(f"Created {redact_url(args.project)} with schema '{project.schema().name}'.")
     return 0
 
 
@@ -92,6 +94,12 @@ def sample(args: argparse.Namespace) -> int:
 
 def gui(args: argparse.Namespace) -> int:
     """``spanlab gui``: imported lazily so the CLI never loads Qt otherwise."""
+    if getattr(args, "smoke_test", False):
+        if args.project is None:
+            raise SpanLabError("--smoke-test needs a project to open")
+        os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
+        smoke: int = importlib.import_module("spanlab.ui.app").smoke_test(args.project)
+        return smoke
     missing = missing_display_packages()
     if missing:
         raise SpanLabError(display_advice(missing))
@@ -389,3 +397,131 @@ def agreement_against_gold(args: argparse.Namespace) -> int:
         raise SpanLabError(f"{args.out}: cannot write the report ({exc.strerror or exc})") from exc
     render.out(f"Wrote the quality report against gold ({output_format}) to {args.out}.")
     return 0
+
+
+# --------------------------------------------------------------------------- team work
+# (spanlab.core.team: people and logins, assignments, offline checkout and merge)
+
+
+def _password_prompt(where: str) -> str | None:
+    """Ask for a database password on the terminal (None without a terminal)."""
+    import getpass
+
+    if not sys.stdin.isatty():
+        return None
+    return getpass.getpass(f"Password for {where}: ") or None
+
+
+def _open_team_project(location: str) -> Project:
+    from spanlab.core.team.credentials import open_project
+
+    return open_project(location, prompt=_password_prompt)
+
+
+def _new_login_password(args: argparse.Namespace) -> str | None:
+    import getpass
+
+    if args.no_password:
+        return None
+    if args.password_stdin:
+        password = sys.stdin.readline().rstrip("\r\n")
+    elif sys.stdin.isatty():
+        password = getpass.getpass(f"New password for {args.add}: ")
+        if getpass.getpass("Repeat it: ") != password:
+            raise SpanLabError("the passwords differ; nothing was changed")
+    else:
+        raise SpanLabError("give the new login's password with --password-stdin (or --no-password)")
+    if not password:
+        raise SpanLabError("an empty password is not allowed")
+    return password
+
+
+def users(args: argparse.Namespace) -> int:
+    """``spanlab users``: list people; add one (with a database login); revoke a login."""
+    from spanlab.core.model import AnnotatorRole
+    from spanlab.core.team.access import add_person, create_login, drop_login, people
+
+    if (args.login or args.login_name) and not args.add:
+        raise SpanLabError("--login and --login-name need --add NAME")
+    with _open_team_project(args.project) as project:
+        if args.add:
+            role = AnnotatorRole(args.role)
+            if args.login:
+                person = create_login(
+                    project, args.add, role, _new_login_password(args), login=args.login_name
+                )
+                render.out(f"{person.name} ({person.role.value}) can log in as {person.login}.")
+            else:
+                person = add_person(project, args.add, role)
+                render.out(f"{person.name} is a(n) {person.role.value}.")
+        if args.revoke_login:
+            dropped = drop_login(project, args.revoke_login)
+            render.out(
+                f"Revoked the login of {args.revoke_login}"
+                + (" and dropped the role." if dropped else "; the role is used elsewhere.")
+            )
+        render.people_table(people(project))
+    return 0
+
+
+def assign(args: argparse.Namespace) -> int:
+    """``spanlab assign``."""
+    from spanlab.core.team.assignments import assign as assign_documents
+    from spanlab.core.team.assignments import (
+        assign_round_robin,
+        assignment_counts,
+        unassign,
+    )
+
+    with _open_team_project(args.project) as project:
+        if not args.annotators:
+            if args.documents or args.per_document or args.remove:
+                raise SpanLabError("name the annotators with --annotators")
+            render.assignment_table(assignment_counts(project), project.document_count())
+            return 0
+        if args.remove:
+            if args.per_document:
+                raise SpanLabError(
+                    "--remove takes --documents (or nothing: all), not --per-document"
+                )
+            report = unassign(project, args.documents, args.annotators)
+        elif args.per_document is not None:
+            report = assign_round_robin(
+                project,
+                per_document=args.per_document,
+                annotators=args.annotators,
+                seed=args.seed,
+                documents=args.documents,
+            )
+        elif args.documents:
+            report = assign_documents(project, args.documents, args.annotators)
+        else:
+            raise SpanLabError("say what to assign: --documents ID... or --per-document N")
+        render.assignment_summary(report)
+    return 0
+
+
+def checkout(args: argparse.Namespace) -> int:
+    """``spanlab checkout``."""
+    from spanlab.core.team.exchange import checkout as checkout_package
+
+    with _open_team_project(args.project) as project, render.progress("Checking out") as bar:
+        report = checkout_package(
+            project,
+            annotator=args.annotator,
+            out_path=Path(args.out),
+            documents=args.documents,
+            progress=bar,
+        )
+    render.checkout_summary(report)
+    return 0
+
+
+def merge(args: argparse.Namespace) -> int:
+    """``spanlab merge``: exit 1 when a document was refused or conflicted."""
+    from spanlab.core.team.exchange import merge as merge_package
+
+    with _open_team_project(args.project) as project, render.progress("Merging") as bar:
+        report = merge_package(project, Path(args.package), overwrite=args.overwrite, progress=bar)
+    render.merge_summary(report)
+    return 0 if report.ok else 1

@@ -102,6 +102,11 @@ def build_parser() -> argparse.ArgumentParser:
 
     gui = sub.add_parser("gui", help="open the desktop application")
     gui.add_argument("project", nargs="?", help="project to open")
+    gui.add_argument(
+        "--smoke-test",
+        action="store_true",
+        help="open PROJECT offscreen, print its document count and quit (checks an install)",
+    )
     gui.set_defaults(handler=commands.gui)
 
     agreement = sub.add_parser(
@@ -152,6 +157,7 @@ def build_parser() -> argparse.ArgumentParser:
     )
     agreement.set_defaults(handler=commands.agreement)
     _add_curate_command(sub)
+    _add_team_commands(sub)
     return parser
 
 
@@ -283,6 +289,92 @@ def _add_curate_command(sub: argparse._SubParsersAction[_Parser]) -> None:
         help="give a person a role (annotator, curator, manager); repeatable",
     )
     curate.set_defaults(handler=commands.curate)
+
+
+def _add_team_commands(sub: argparse._SubParsersAction[_Parser]) -> None:
+    """``spanlab users``, ``assign``, ``checkout``, ``merge`` (spanlab.core.team)."""
+    users = sub.add_parser(
+        "users",
+        help="list people and roles; add people; create database logins (PostgreSQL)",
+        description="Without options: list the project's people, roles and database "
+        "logins. --add NAME adds a person (or changes their role). On a PostgreSQL "
+        "project --login also creates their own database login, restricted by row-level "
+        "security: an annotator's login can read and change only that annotator's "
+        "annotations. Passwords are read from the terminal or --password-stdin, never "
+        "from the command line.",
+    )
+    users.add_argument("project", help="project file or database URL (without password)")
+    users.add_argument("--add", metavar="NAME", help="add this person or change their role")
+    users.add_argument(
+        "--role",
+        choices=["annotator", "curator", "manager"],
+        default="annotator",
+        help="role of the person added (default annotator)",
+    )
+    users.add_argument(
+        "--login", action="store_true", help="with --add: create their database login"
+    )
+    users.add_argument("--login-name", metavar="ROLE", help="login name (default spanlab_NAME)")
+    secret = users.add_mutually_exclusive_group()
+    secret.add_argument(
+        "--password-stdin", action="store_true", help="read the login's password from stdin"
+    )
+    secret.add_argument(
+        "--no-password", action="store_true", help="a login without password (peer, cert)"
+    )
+    users.add_argument("--revoke-login", metavar="NAME", help="remove this person's database login")
+    users.set_defaults(handler=commands.users)
+
+    assign = sub.add_parser(
+        "assign",
+        help="assign documents to annotators (named documents or N annotators each)",
+        description="Assign documents to annotators: --documents gives the named "
+        "annotators those documents; --per-document N gives every document (or the "
+        "--documents) N of the annotators, spreading the work evenly; running it again "
+        "adds nothing. Without --annotators: show the assignments.",
+    )
+    assign.add_argument("project")
+    assign.add_argument("--annotators", nargs="+", metavar="NAME", help="who gets the work")
+    assign.add_argument("--documents", nargs="+", type=int, metavar="ID", help="these document ids")
+    assign.add_argument(
+        "--per-document", type=int, metavar="N", help="N of the annotators on each document"
+    )
+    assign.add_argument("--seed", type=int, default=0, help="tie-breaking seed (default 0)")
+    assign.add_argument(
+        "--remove", action="store_true", help="remove the assignments instead of adding"
+    )
+    assign.set_defaults(handler=commands.assign)
+
+    checkout = sub.add_parser(
+        "checkout",
+        help="copy an annotator's documents into a local file for working offline",
+        description="Write a SQLite project with the annotator's assigned documents (or "
+        "--documents) and their work so far. Work on it with SpanLab without the server, "
+        "close SpanLab, and hand the file back to the lead for 'spanlab merge'.",
+    )
+    checkout.add_argument("project")
+    checkout.add_argument("--annotator", required=True, metavar="NAME")
+    checkout.add_argument("--out", required=True, metavar="FILE", help="the package to write")
+    checkout.add_argument(
+        "--documents", nargs="+", type=int, metavar="ID", help="instead of the assignments"
+    )
+    checkout.set_defaults(handler=commands.checkout)
+
+    merge = sub.add_parser(
+        "merge",
+        help="merge a package made by 'spanlab checkout' back into the project",
+        description="Replace the annotator's layer on each document of the package with "
+        "the package's version (documents matched by their text's SHA-256; other text is "
+        "refused). Merging the same package twice changes nothing. A document changed "
+        "in the project since the checkout as well is reported as a conflict and left "
+        "alone unless --overwrite.",
+    )
+    merge.add_argument("project")
+    merge.add_argument("package", help="the file made by 'spanlab checkout'")
+    merge.add_argument(
+        "--overwrite", action="store_true", help="replace the layer even on conflicts"
+    )
+    merge.set_defaults(handler=commands.merge)
 
 
 def main(argv: Sequence[str] | None = None) -> int:

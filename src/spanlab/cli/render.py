@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import sys
-from collections.abc import Callable, Iterator
+from collections.abc import Callable, Iterator, Mapping, Sequence
 from contextlib import contextmanager
 
 from rich.console import Console
@@ -22,9 +22,12 @@ from spanlab.core.curation import CurationReport, GoldQualityReport
 from spanlab.core.formats.base import ExportReport
 from spanlab.core.importing.annotated import AnnotatedImportReport
 from spanlab.core.importing.pipeline import ImportReport
-from spanlab.core.model import DocumentStatus
+from spanlab.core.model import GOLD_ANNOTATOR, DocumentStatus
 from spanlab.core.schema import Schema
 from spanlab.core.stats import ProjectStats
+from spanlab.core.team.access import Person
+from spanlab.core.team.assignments import AssignmentReport
+from spanlab.core.team.exchange import CheckoutReport, MergeReport
 
 _stdout = Console(highlight=False, soft_wrap=True)
 _stderr = Console(stderr=True, highlight=False, soft_wrap=True)
@@ -510,3 +513,61 @@ def gold_quality_table(report: GoldQualityReport) -> None:
             )
     if types.row_count:
         _stdout.print(types)
+
+
+# --------------------------------------------------------------------------- team work
+
+
+def people_table(people: Sequence[Person]) -> None:
+    """People, their roles and database logins."""
+    table = Table(title="People", title_justify="left")
+    for column in ("Name", "Role", "Database login"):
+        table.add_column(column)
+    for person in people:
+        role = "gold layer" if person.name == GOLD_ANNOTATOR else person.role.value
+        table.add_row(Text(person.name), role, Text(person.login or "-"))
+    _stdout.print(table)
+
+
+def assignment_table(counts: Mapping[str, int], documents: int) -> None:
+    """Assigned documents per annotator."""
+    if not counts:
+        out(f"No assignments yet ({documents} document(s)).")
+        return
+    table = Table(title=f"Assignments ({documents} document(s))", title_justify="left")
+    table.add_column("Annotator")
+    table.add_column("Documents", justify="right")
+    for name, count in counts.items():
+        table.add_row(Text(name), str(count))
+    _stdout.print(table)
+
+
+def assignment_summary(report: AssignmentReport) -> None:
+    """What ``spanlab assign`` did, then the per-annotator totals."""
+    if report.removed:
+        out(f"Removed {report.removed} assignment(s).")
+    else:
+        out(f"Assigned {report.added} document(s); {report.already} already assigned.")
+    for name, count in report.per_annotator:
+        out(f"  {name}: {count} document(s)")
+
+
+def checkout_summary(report: CheckoutReport) -> None:
+    """What ``spanlab checkout`` wrote."""
+    out(
+        f"Checked out {report.documents} document(s) for {report.annotator} "
+        f"({report.spans} span(s), {report.relations} relation(s)) to {report.path}."
+    )
+    out("Work on it with SpanLab, close SpanLab, then hand the file back for 'spanlab merge'.")
+
+
+def merge_summary(report: MergeReport, *, listed: int = 20) -> None:
+    """Merged / unchanged / conflicts / refused, then the documents that need attention."""
+    out(
+        f"Merged {report.merged} document(s) of {report.annotator}; {report.unchanged} "
+        f"unchanged; {report.conflicts} conflict(s); {report.refused} refused."
+    )
+    for item in [d for d in report.documents if d.outcome.value == "merged"][:listed]:
+        out(f"  merged: {item.title} ({item.spans} span(s), {item.relations} relation(s))")
+    for item in [d for d in report.documents if d.outcome.value in ("conflict", "refused")]:
+        warn(f"  {item.outcome.value}: {item.title}: {item.reason}")

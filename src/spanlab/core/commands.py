@@ -17,8 +17,6 @@ from spanlab.core.model import (
     AnnotatorId,
     DocumentId,
     DocumentStatus,
-    Entity,
-    EntityId,
     Relation,
     RelationId,
     Span,
@@ -366,97 +364,3 @@ class Batch:
 
     def revert(self, store: EditStore) -> ChangeSet:
         return ChangeSet.combine([command.revert(store) for command in reversed(self.commands)])
-
-
-@dataclass
-class CreateEntity:
-    """Group spans of one document and annotator as mentions of one named entity."""
-
-    document_id: int
-    annotator_id: int
-    name: str
-    span_ids: Sequence[int] = ()
-    entity_id: EntityId | None = None
-    _before: dict[int, EntityId | None] = field(default_factory=dict, repr=False)
-
-    @property
-    def text(self) -> str:
-        return f"Group as {self.name}"
-
-    def apply(self, store: EditStore) -> ChangeSet:
-        store.require_annotator(self.annotator_id)
-        entity = store.insert_entity(
-            document_id=self.document_id,
-            annotator_id=self.annotator_id,
-            name=self.name,
-            entity_id=self.entity_id,
-        )
-        self.entity_id = entity.id
-        self._before = {}
-        for span_id in self.span_ids:
-            before, _ = store.update_span(span_id, entity_id=entity.id)
-            if (before.document_id, before.annotator_id) != (
-                self.document_id,
-                self.annotator_id,
-            ):
-                raise IntegrityError(
-                    "an entity groups spans of one document and one annotator only"
-                )
-            self._before[span_id] = before.entity_id
-        return ChangeSet(
-            documents=frozenset({DocumentId(self.document_id)}),
-            spans_updated=frozenset(SpanId(i) for i in self._before),
-            entities_changed=frozenset({entity.id}),
-        )
-
-    def revert(self, store: EditStore) -> ChangeSet:
-        assert self.entity_id is not None, "revert before apply"
-        for span_id, previous in self._before.items():
-            store.update_span(span_id, entity_id=previous)
-        store.delete_entity(self.entity_id)
-        return ChangeSet(
-            documents=frozenset({DocumentId(self.document_id)}),
-            spans_updated=frozenset(SpanId(i) for i in self._before),
-            entities_changed=frozenset({self.entity_id}),
-        )
-
-
-@dataclass
-class RemoveEntity:
-    """Delete an entity group; its mentions stay as ungrouped spans."""
-
-    entity_id: int
-    _removed: Entity | None = field(default=None, repr=False)
-    _members: list[SpanId] = field(default_factory=list, repr=False)
-
-    @property
-    def text(self) -> str:
-        return "Delete entity"
-
-    def apply(self, store: EditStore) -> ChangeSet:
-        from spanlab.core.storage.repository import list_spans_of_entity
-
-        self._members = list_spans_of_entity(store.conn, self.entity_id)
-        self._removed = store.delete_entity(self.entity_id)
-        return ChangeSet(
-            documents=frozenset({self._removed.document_id}),
-            spans_updated=frozenset(self._members),
-            entities_changed=frozenset({self._removed.id}),
-        )
-
-    def revert(self, store: EditStore) -> ChangeSet:
-        assert self._removed is not None, "revert before apply"
-        entity = self._removed
-        store.insert_entity(
-            document_id=entity.document_id,
-            annotator_id=entity.annotator_id,
-            name=entity.name,
-            entity_id=entity.id,
-        )
-        for span_id in self._members:
-            store.update_span(span_id, entity_id=entity.id)
-        return ChangeSet(
-            documents=frozenset({entity.document_id}),
-            spans_updated=frozenset(self._members),
-            entities_changed=frozenset({entity.id}),
-        )

@@ -142,6 +142,7 @@ from spanlab.core.curation_view import (
     curation_state,
     curation_states,
     curation_view,
+    item_order,
     next_unresolved,
 )
 
@@ -186,6 +187,7 @@ __all__ = [
     "curation_states",
     "curation_view",
     "curators",
+    "item_order",
     "next_unresolved",
     "parse_role",
     "preview_merge",

@@ -205,7 +205,7 @@ class AcceptSpan(StepCommand):
 
     source_span_id: int
     replace: bool = True
-    _label: str = field(default="span", repr=False)
+    _label: str = field(default="span", repr=False, init=False)
 
     @property
     def text(self) -> str:
@@ -232,7 +232,7 @@ class AcceptRelation(StepCommand):
 
     source_relation_id: int
     replace: bool = True
-    _label: str = field(default="relation", repr=False)
+    _label: str = field(default="relation", repr=False, init=False)
 
     @property
     def text(self) -> str:
@@ -525,7 +525,7 @@ class SetRole:
 
     annotator_id: int
     role: AnnotatorRole
-    _before: AnnotatorRole | None = field(default=None, repr=False)
+    _before: AnnotatorRole | None = field(default=None, repr=False, init=False)
 
     @property
     def text(self) -> str:

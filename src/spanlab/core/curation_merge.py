@@ -429,7 +429,6 @@ def _replace(preview: MergePreview, **changes: Any) -> MergePreview:
 def _skip_reason(
     strategy: MergeStrategy, names: Sequence[str], excluded: Mapping[str, str]
 ) -> str | None:
-    who = ", ".join(names) if names else "nobody"
     if strategy.kind is StrategyKind.EMPTY:
         return None
     if strategy.kind is StrategyKind.PREFER:
@@ -437,14 +436,18 @@ def _skip_reason(
             return None
         why = excluded.get(strategy.annotator or "", "has no layer here")
         return f"{strategy.annotator} {why}"
-    if strategy.kind is StrategyKind.UNANIMOUS and len(names) < 2:
-        return f"agreement needs two annotators who count on the document; only {who}"
+    needed = 2
     if strategy.kind is StrategyKind.MAJORITY:
         assert strategy.k is not None
         needed = max(2, strategy.k)
-        if len(names) < needed:
-            return f"{strategy} needs {needed} annotators who count on the document; only {who}"
-    return None
+    if len(names) >= needed:
+        return None
+    counted = f"only {', '.join(names)} does" if len(names) == 1 else "none does"
+    if strategy.kind is StrategyKind.UNANIMOUS:
+        return f"agreement needs two annotators whose layer counts here; {counted}"
+    return f"{strategy} needs {needed} annotators whose layer counts here; " + (
+        f"only {', '.join(names)} do" if len(names) > 1 else counted
+    )
 
 
 class _Chooser:

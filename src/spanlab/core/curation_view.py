@@ -915,8 +915,8 @@ class GoldState:
     """The gold layer of a document as the decisions need it (real or hypothetical).
 
     Spans are keyed by :class:`SpanKey`; ``spans`` maps a key to the gold span when one
-    exists (None for a span a merge would add). Relation keys use span candidate
-    indices, and -1 - n for the n-th gold span no annotator made.
+    exists (None for a span a merge would add). Relation keys and entity members use
+    span candidate indices, and negative numbers for gold spans no annotator made.
     """
 
     spans: Mapping[SpanKey, Span | None] = field(default_factory=dict)

@@ -206,7 +206,11 @@ def export_project(
                 "--alignment refuse was chosen; nothing was written"
             )
         if report.ok:
+            before = {p for p in target.rglob("*") if p.is_file()} if target.is_dir() else set()
             report.files = _move_into_place(staging, target)
+            kept = len(before - set(report.files))
+            if kept:
+                report.note(f"{kept} other file(s) already in {target} were left as they were")
     finally:
         shutil.rmtree(staging, ignore_errors=True)
     return report

@@ -365,11 +365,17 @@ def _scrub(message: str, secrets: Sequence[str]) -> str:
 def _storage_error(exc: DBAPIError, url: str, secrets: Sequence[str] = ()) -> ProjectError:
     # Only the driver's message, never str(exc): that holds the SQL and its parameters.
     message = _scrub(str(exc.orig) if exc.orig is not None else str(exc), secrets)
+    message = " ".join(message.split())  # libpq's messages span lines; ours are one line
     lowered = message.lower()
     where = _where(url)
     if "lock timeout" in lowered or "deadlock detected" in lowered:
         return ProjectError(
             f"{where}: another user's edit is holding the same data; nothing was changed, try again"
+        )
+    if "must be owner" in lowered:
+        return ProjectError(
+            f"{where}: this change (e.g. upgrading the database to this SpanLab) can only be "
+            f"made by the account that owns the project; ask the lead to open it first ({message})"
         )
     if "row-level security" in lowered or "permission denied" in lowered:
         return ProjectError(

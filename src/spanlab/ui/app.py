@@ -7,27 +7,40 @@ file in a temporary folder and scripted prompts.
 
 from __future__ import annotations
 
+import os
 import sys
+import tempfile
 from collections.abc import Sequence
 from dataclasses import dataclass
+from pathlib import Path
 
-from PySide6.QtCore import QCoreApplication, QSettings
-from PySide6.QtWidgets import QApplication
+from PySide6.QtCore import QCoreApplication, QEvent, QSettings
+from PySide6.QtWidgets import QApplication, QWidget
 
 from spanlab.core.errors import SpanLabError
+from spanlab.ui import paths
+from spanlab.ui.about import about_info, app_icon, show_about
 from spanlab.ui.actions import ActionRegistry
+from spanlab.ui.controllers.annotation_tools import AnnotationTools, build_annotation_tools
 from spanlab.ui.controllers.documents import DocumentController
 from spanlab.ui.controllers.find import FindController
 from spanlab.ui.controllers.labelling import LabellingController
 from spanlab.ui.controllers.project import ProjectController
+from spanlab.ui.crash import CrashReporter, crash_message
+from spanlab.ui.dashboard.windows import open_agreement_dashboard, open_project_overview
+from spanlab.ui.dialogs.export_dialog import open_export_dialog
+from spanlab.ui.dialogs.import_annotations_dialog import open_import_annotations_dialog
+from spanlab.ui.logging_setup import install_logging, uninstall_logging
 from spanlab.ui.main_window import MainWindow
 from spanlab.ui.models.annotation_model import AnnotationModel
 from spanlab.ui.models.document_list_model import DocumentListModel
+from spanlab.ui.models.entity_model import EntityModel
 from spanlab.ui.models.label_model import LabelModel
+from spanlab.ui.models.relation_model import RelationModel
 from spanlab.ui.open_document import OpenDocument
 from spanlab.ui.prompts import Prompts
 from spanlab.ui.session import ProjectSession
-from spanlab.ui.settings import AppSettings
+from spanlab.ui.settings import AppSettings, migrate_settings
 
 ZOOM_STEP = 1.0
 MIN_TEXT_SIZE, MAX_TEXT_SIZE = 7.0, 28.0
@@ -48,6 +61,10 @@ class SpanLabApp:
     labelling: LabellingController
     find: FindController
     prompts: Prompts
+    tools: AnnotationTools
+    """Relations, attributes and entities."""
+    log_dir: Path | None = None
+    crash_reporter: CrashReporter | None = None
 
     def start(self, project: str | None = None) -> None:
         """Ask for the annotator if needed and open ``project`` (or the last one)."""
@@ -69,22 +86,46 @@ def create_app(
     *,
     settings: QSettings | None = None,
     prompts: Prompts | None = None,
+    log_dir: Path | None = None,
+    crash_reports: bool | None = None,
 ) -> SpanLabApp:
-    """Build everything; nothing is shown and no project is opened yet."""
+    """Build everything; nothing is shown and no project is opened yet.
+
+    Logs go to ``log_dir``; by default to the platform's log folder, but only with the
+    real settings (injected settings mean a test: no log unless ``log_dir`` is given).
+    The crash hook is installed with the real settings unless ``crash_reports`` says.
+    """
     qapp = _application(argv)
-    app_settings = AppSettings(
-        settings if settings is not None else QSettings("SpanLab", "SpanLab")
-    )
+    store = settings if settings is not None else QSettings("SpanLab", "SpanLab")
+    migrate_settings(store)
+    app_settings = AppSettings(store)
+    if log_dir is None and settings is None:
+        log_dir = paths.log_dir()
+    if log_dir is not None:
+        try:
+            install_logging(log_dir)
+        except OSError as exc:  # an unwritable folder must not stop the app
+            print(f"spanlab: cannot write logs to {log_dir}: {exc}", file=sys.stderr)
     prompts = prompts or Prompts()
     session = ProjectSession()
     document = OpenDocument(session)
     documents = DocumentListModel(session)
     labels = LabelModel(session)
     annotations = AnnotationModel(session, document)
-    window = MainWindow(documents=documents, labels=labels, annotations=annotations)
+    relations = RelationModel(session, document)
+    entities = EntityModel(session, document)
+    window = MainWindow(
+        documents=documents,
+        labels=labels,
+        annotations=annotations,
+        relations=relations,
+        entities=entities,
+    )
+    qapp.setWindowIcon(app_icon())
+    window.setWindowIcon(qapp.windowIcon())
     session.setParent(window)
     document.setParent(window)
-    for model in (documents, labels, annotations):
+    for model in (documents, labels, annotations, relations, entities):
         model.setParent(window)
     actions = ActionRegistry(window, app_settings.shortcut_overrides())
     window.install_actions(actions)
@@ -121,9 +162,36 @@ def create_app(
         labelling=labelling,
         find=find,
         prompts=prompts,
+        tools=build_annotation_tools(
+            session=session, document=document, window=window, settings=app_settings
+        ),
+        log_dir=log_dir,
     )
+    if log_dir is not None and (crash_reports if crash_reports is not None else settings is None):
+        app.crash_reporter = _crash_reporter(app, log_dir)
+        app.crash_reporter.install()
     _bind(app)
     return app
+
+
+def _crash_reporter(app: SpanLabApp, log_dir: Path) -> CrashReporter:
+    """Crash reports go next to the log; the user is told through the prompts."""
+
+    def notify(report: Path) -> None:
+        parent: QWidget | None = app.window if app.window.isVisible() else None
+        app.prompts.error(parent, "SpanLab hit an unexpected error", crash_message(report))
+
+    def project() -> str | None:
+        current = app.session.project
+        return current.url if current is not None else None
+
+    return CrashReporter(log_dir, notify=notify, project=project)
+
+
+def _about(app: SpanLabApp) -> None:
+    """Help › About: version, licence and where settings, logs and projects are."""
+    log_dir = app.log_dir if app.log_dir is not None else paths.log_dir()
+    show_about(app.window, about_info(app.settings, log_dir))
 
 
 def _bind(app: SpanLabApp) -> None:
@@ -160,7 +228,22 @@ def _bind(app: SpanLabApp) -> None:
             "view.show_tags": lambda: _set_show_tags(app),
             "view.zoom_in": lambda: _zoom(app, ZOOM_STEP),
             "view.zoom_out": lambda: _zoom(app, -ZOOM_STEP),
-            "help.about": app.projects.about,
+            "help.about": lambda: _about(app),
+        }
+    )
+    actions.bind(  # export, annotated import and the dashboards (non-modal windows)
+        {
+            "file.export": lambda: open_export_dialog(session, window),
+            "file.import_annotations": lambda: open_import_annotations_dialog(session, window),
+            "project.agreement": lambda: open_agreement_dashboard(session, window),
+            "project.overview": lambda: open_project_overview(session, window),
+        }
+    )
+    actions.bind(  # relations, entities and arcs
+        {
+            "relation.start": app.tools.relations.start,
+            "entity.group": app.tools.entities.group,
+            "view.arcs": app.tools.relations.cycle_arcs,
         }
     )
     undo, redo = actions.action("edit.undo"), actions.action("edit.redo")
@@ -233,3 +316,55 @@ def run(*, project: str | None = None, settings: QSettings | None = None) -> int
     code = int(app.qapp.exec())
     app.session.close_project()
     return code
+
+
+class _SilentPrompts(Prompts):
+    """Prompts for the smoke test: never block; errors are printed."""
+
+    def error(self, parent: QWidget | None, title: str, message: str) -> None:
+        """Print instead of a message box."""
+        print(f"spanlab: {title}: {message}", file=sys.stderr)
+
+    def info(self, parent: QWidget | None, title: str, message: str) -> None:
+        """Print instead of a message box."""
+        print(f"spanlab: {title}: {message}", file=sys.stderr)
+
+    def confirm(self, parent: QWidget | None, title: str, message: str) -> bool:
+        """Say no."""
+        return False
+
+
+def smoke_test(project: str) -> int:
+    """``spanlab gui PROJECT --smoke-test``: prove the installed app runs, then quit.
+
+    Builds the whole application offscreen with throw-away settings and logs, shows the
+    window, opens ``project`` read-only (no annotator, nothing written), prints the
+    number of documents in the document list and returns 0; 1 when something failed.
+    """
+    os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
+    with tempfile.TemporaryDirectory(prefix="spanlab-smoke-") as tmp:
+        store = QSettings(str(Path(tmp) / "settings.ini"), QSettings.Format.IniFormat)
+        app = create_app(
+            sys.argv[:1], settings=store, prompts=_SilentPrompts(), log_dir=Path(tmp) / "logs"
+        )
+        try:
+            app.window.show()
+            app.session.open_project(project)
+            app.qapp.processEvents()
+            count = app.window.document_panel.source.rowCount()
+            print(f"documents: {count}", flush=True)
+            if app.qapp.windowIcon().pixmap(32, 32).isNull():
+                print("spanlab: smoke test: the application icon did not load", file=sys.stderr)
+                return 1
+            return 0
+        except SpanLabError as exc:
+            print(f"spanlab: smoke test: {exc}", file=sys.stderr)
+            return 1
+        finally:
+            app.session.close_project()
+            app.window.close()
+            # Delete the widgets now, while Qt is fully alive, not at interpreter exit.
+            app.window.deleteLater()
+            QCoreApplication.sendPostedEvents(None, QEvent.Type.DeferredDelete)
+            app.qapp.processEvents()
+            uninstall_logging()  # close the log before its folder is deleted

@@ -16,12 +16,17 @@ from PySide6.QtWidgets import (
 from spanlab.ui.actions import ActionRegistry
 from spanlab.ui.models.annotation_model import AnnotationModel
 from spanlab.ui.models.document_list_model import DocumentListModel
+from spanlab.ui.models.entity_model import EntityModel
 from spanlab.ui.models.label_model import LabelModel
+from spanlab.ui.models.relation_model import RelationModel
 from spanlab.ui.views.annotation_table import AnnotationTable
 from spanlab.ui.views.document_view import DocumentView
+from spanlab.ui.widgets.attribute_panel import AttributePanel
 from spanlab.ui.widgets.document_panel import DocumentPanel
+from spanlab.ui.widgets.entity_panel import EntityPanel
 from spanlab.ui.widgets.find_bar import FindBar
 from spanlab.ui.widgets.label_palette import LabelPalette
+from spanlab.ui.widgets.relations_panel import RelationsPanel
 from spanlab.ui.widgets.status_bar import StatusBar
 
 WELCOME = (
@@ -47,6 +52,8 @@ class MainWindow(QMainWindow):
         documents: DocumentListModel,
         labels: LabelModel,
         annotations: AnnotationModel,
+        relations: RelationModel,
+        entities: EntityModel,
     ) -> None:
         """Build every widget over the given models."""
         super().__init__()
@@ -90,6 +97,20 @@ class MainWindow(QMainWindow):
         self.resizeDocks(
             [self.labels_dock, self.annotations_dock], [240, 600], Qt.Orientation.Vertical
         )
+        # Relations and entities tab with the annotations; attributes below them.
+        self.relations_panel = RelationsPanel(relations, self)
+        self.attribute_panel = AttributePanel(self)
+        self.entity_panel = EntityPanel(entities, self)
+        right = Qt.DockWidgetArea.RightDockWidgetArea
+        self.relations_dock = self._dock("Relations", "relationsDock", self.relations_panel, right)
+        self.entities_dock = self._dock("Entities", "entitiesDock", self.entity_panel, right)
+        self.attributes_dock = self._dock(
+            "Attributes", "attributesDock", self.attribute_panel, right
+        )
+        self.tabifyDockWidget(self.annotations_dock, self.relations_dock)
+        self.tabifyDockWidget(self.relations_dock, self.entities_dock)
+        self.annotations_dock.raise_()
+        self.resizeDocks([self.attributes_dock], [200], Qt.Orientation.Vertical)
         self.menus: dict[str, QMenu] = {}
         self.recent_menu = QMenu("Open &Recent", self)
         self.recent_menu.setObjectName("menu.recent")
@@ -112,7 +133,14 @@ class MainWindow(QMainWindow):
         file_menu.insertMenu(registry.action("file.import"), self.recent_menu)
         view_menu = self.menus["view"]
         view_menu.addSeparator()
-        for dock in (self.documents_dock, self.labels_dock, self.annotations_dock):
+        for dock in (
+            self.documents_dock,
+            self.labels_dock,
+            self.annotations_dock,
+            self.relations_dock,
+            self.attributes_dock,
+            self.entities_dock,
+        ):
             view_menu.addAction(dock.toggleViewAction())
         registry.attach_text_widgets([self.document_view, self.annotations])
         self.document_view.customContextMenuRequested.connect(self._show_label_menu)

@@ -15,6 +15,36 @@ from PySide6.QtCore import QByteArray, QSettings
 
 MAX_RECENT_PROJECTS = 8
 
+# Bump when a key is renamed or its value changes shape, and add a step to MIGRATIONS.
+SETTINGS_VERSION = 1
+# version reached -> renames (old key -> new key) applied to get there from the one before
+MIGRATIONS: dict[int, dict[str, str]] = {1: {}}
+
+
+def migrate_settings(store: QSettings, migrations: dict[int, dict[str, str]] | None = None) -> int:
+    """Bring ``store`` up to the newest settings version; return the version it was at.
+
+    Settings written by an older SpanLab keep working after an upgrade: each step moves
+    values from renamed keys to their new names (never overwriting a value already
+    there). Settings from a newer SpanLab are left alone.
+    """
+    steps = MIGRATIONS if migrations is None else migrations
+    latest = max(steps, default=0)
+    raw = store.value("settings_version")
+    try:
+        found = int(str(raw)) if raw is not None else 0
+    except ValueError:
+        found = 0
+    for version in sorted(v for v in steps if found < v <= latest):
+        for old, new in steps[version].items():
+            if store.contains(old):
+                if not store.contains(new):
+                    store.setValue(new, store.value(old))
+                store.remove(old)
+    if found < latest:
+        store.setValue("settings_version", latest)
+    return found
+
 
 def project_key(url: str) -> str:
     """A settings-safe key for a project URL (slashes would start groups)."""
@@ -44,6 +74,10 @@ class AppSettings:
     def sync(self) -> None:
         """Write pending changes to disk."""
         self._store.sync()
+
+    def file_name(self) -> str:
+        """Where the settings are stored (a file, or a registry path on Windows)."""
+        return self._store.fileName()
 
     # ------------------------------------------------------------------ annotator
     @property
@@ -111,6 +145,16 @@ class AppSettings:
     @show_tags.setter
     def show_tags(self, value: bool) -> None:
         self._set_json("view/show_tags", bool(value))
+
+    @property
+    def arc_mode(self) -> str:
+        """Which relation arcs are drawn: "all", "selected" (the selected span's) or "none"."""
+        value = self._json("view/arcs", "all")
+        return value if value in ("all", "selected", "none") else "all"
+
+    @arc_mode.setter
+    def arc_mode(self, mode: str) -> None:
+        self._set_json("view/arcs", str(mode))
 
     @property
     def font_size(self) -> float:

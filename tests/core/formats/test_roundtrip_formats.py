@@ -13,7 +13,8 @@ from typing import Any
 
 import pytest
 
-from spanlab.core.commands import AddRelation, AddSpan, CreateEntity, SetStatus
+from spanlab.core.commands import AddRelation, AddSpan, SetStatus
+from spanlab.core.entities import CreateEntity
 from spanlab.core.exporting import (
     DocumentChoice,
     ExportMode,
@@ -319,3 +320,13 @@ def test_a_second_export_of_the_same_project_is_identical(
             assert (tmp_path / "a" / relative).read_bytes() == (
                 tmp_path / "b" / relative
             ).read_bytes()
+
+
+def test_sample_project_jsonl_round_trip(sample_project: Project, tmp_path: Path) -> None:
+    _export(sample_project, "jsonl", tmp_path / "first")
+    fresh = _fresh(tmp_path, "fresh")
+    _imported(import_annotated(fresh, [tmp_path / "first" / "documents.jsonl"]))
+    _export(fresh, "jsonl", tmp_path / "second")
+    first = (tmp_path / "first" / "documents.jsonl").read_bytes()
+    assert first == (tmp_path / "second" / "documents.jsonl").read_bytes()
+    assert content(fresh, statuses=True) == content(sample_project, statuses=True)

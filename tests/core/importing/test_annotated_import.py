@@ -420,27 +420,3 @@ def test_progress_and_cancel(project: Project) -> None:
 def test_an_invalid_annotator_name_is_an_error(project: Project) -> None:
     with pytest.raises(SpanLabError, match="invalid annotator name"):
         import_annotated(project, [DATA / "brat-good"], annotator=" x")
-
-
-def test_entity_commands_apply_and_revert(project: Project) -> None:
-    from spanlab.core.commands import CreateEntity, RemoveEntity
-
-    assert import_annotated(project, [DATA / "brat-good"], annotator="a").ok
-    [doc] = project.documents()
-    annotator = project.annotator("a")
-    assert annotator is not None
-    first, second, _ = project.spans(doc.id, annotator.id)
-    create = CreateEntity(doc.id, annotator.id, "Baek", [first.id, second.id])
-    project.execute(create)
-    assert create.entity_id is not None
-    assert [e.name for e in project.entities(doc.id, annotator.id)] == ["Baek"]
-    assert project.span(first.id).entity_id == create.entity_id
-    remove = RemoveEntity(create.entity_id)
-    project.execute(remove)
-    assert project.entities(doc.id, annotator.id) == []
-    assert project.span(first.id).entity_id is None
-    project.revert(remove)
-    assert project.span(second.id).entity_id == create.entity_id
-    project.revert(create)
-    assert project.entities(doc.id, annotator.id) == []
-    assert project.span(first.id).entity_id is None

@@ -59,12 +59,11 @@ from sqlalchemy import select
 from spanlab.core.commands import (
     AddRelation,
     AddSpan,
-    CreateEntity,
-    RemoveEntity,
     RemoveSpans,
     SetStatus,
     UpdateSchema,
 )
+from spanlab.core.entities import CreateEntity, DeleteEntity
 from spanlab.core.errors import InputError, SpanLabError
 from spanlab.core.formats import registry
 from spanlab.core.formats.base import (
@@ -1082,7 +1081,7 @@ def _document_id(
 
 def _clear_layer(store: EditStore, doc_id: DocumentId, annotator_id: int) -> None:
     for entity in repo.list_entities(store.conn, document_id=doc_id, annotator_id=annotator_id):
-        RemoveEntity(entity.id).apply(store)
+        DeleteEntity(entity.id).apply(store)
     old = repo.list_spans(store.conn, document_id=doc_id, annotator_id=annotator_id)
     if old:
         RemoveSpans([s.id for s in old]).apply(store)

@@ -5,7 +5,7 @@ from __future__ import annotations
 from collections.abc import Mapping, Sequence
 from typing import Any
 
-from sqlalchemy import Connection, delete, func, insert, select, update
+from sqlalchemy import Connection, bindparam, delete, func, insert, select, update
 from sqlalchemy.dialects import postgresql, sqlite
 
 from spanlab.core.errors import IntegrityError, NotFoundError
@@ -48,6 +48,26 @@ from spanlab.core.storage.repository import (
     set_project_info,
 )
 
+_BUMP_STATEMENTS: dict[str, Any] = {}
+
+
+def _bump_statement(dialect: str) -> Any:
+    """``INSERT ... ON CONFLICT DO UPDATE version = version + 1`` for SQLite and PostgreSQL
+    (built once: constructing it costs more than running it); None for other backends."""
+    if dialect not in ("postgresql", "sqlite"):
+        return None
+    if dialect not in _BUMP_STATEMENTS:
+        module: Any = postgresql if dialect == "postgresql" else sqlite
+        _BUMP_STATEMENTS[dialect] = (
+            module.insert(CHANGES)
+            .values(scope=bindparam("scope"), version=1, updated_at=bindparam("stamp"))
+            .on_conflict_do_update(
+                index_elements=[CHANGES.c.scope],
+                set_={"version": CHANGES.c.version + 1, "updated_at": bindparam("stamp")},
+            )
+        )
+    return _BUMP_STATEMENTS[dialect]
+
 
 class _Keep:
     """Marker for 'leave this field as it is' where None is a meaningful value."""
@@ -85,20 +105,13 @@ class EditStore:
     def publish_changes(self) -> None:
         """Bump the change counter of every scope marked so far (``Project.edit`` calls this
         last, just before commit, so the counter rows are locked only for an instant)."""
+        if not self.changed_scopes:
+            return
         stamp = now()
+        statement = _bump_statement(self.conn.dialect.name)
         for scope in sorted(self.changed_scopes):  # one order everywhere: no deadlocks
-            dialect = self.conn.dialect.name
-            if dialect in ("postgresql", "sqlite"):
-                module: Any = postgresql if dialect == "postgresql" else sqlite
-                statement = (
-                    module.insert(CHANGES)
-                    .values(scope=scope, version=1, updated_at=stamp)
-                    .on_conflict_do_update(
-                        index_elements=[CHANGES.c.scope],
-                        set_={"version": CHANGES.c.version + 1, "updated_at": stamp},
-                    )
-                )
-                self.conn.execute(statement)
+            if statement is not None:
+                self.conn.execute(statement, {"scope": scope, "stamp": stamp})
                 continue
             bumped = self.conn.execute(
                 update(CHANGES)

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import re
 import sqlite3
+import time
 from pathlib import Path
 from typing import Any
 
@@ -14,6 +15,8 @@ from sqlalchemy.exc import ArgumentError
 from sqlalchemy.pool import StaticPool
 
 SQLITE_BUSY_TIMEOUT_MS = 10_000
+SQLITE_WRITE_WAIT_S = 60.0
+"""How long an edit waits for other writers of the same SQLite file before failing."""
 
 # PostgreSQL session settings: an edit waiting for another's row lock gives up after
 # LOCK_TIMEOUT_MS with an error instead of hanging, and a session left idle inside a
@@ -131,7 +134,22 @@ def _sqlite_engine(url: str, *, in_memory: bool) -> Engine:
         # Writers take the write lock up front (waiting up to busy_timeout); a deferred
         # transaction that reads and then writes would fail at once with SQLITE_BUSY when
         # another connection committed in between (WAL snapshot).
-        immediate = connection.get_execution_options().get(WRITE_OPTION, False)
-        connection.exec_driver_sql("BEGIN IMMEDIATE" if immediate else "BEGIN")
+        if not connection.get_execution_options().get(WRITE_OPTION, False):
+            connection.exec_driver_sql("BEGIN")
+            return
+        # SQLite's busy handler is not fair: a writer that sleeps between polls can lose
+        # the lock again and again to others that commit and begin at once. Keep asking
+        # for SQLITE_WRITE_WAIT_S in all before giving up with "locked".
+        raw = connection.connection.dbapi_connection
+        deadline = time.monotonic() + SQLITE_WRITE_WAIT_S
+        while time.monotonic() < deadline:
+            try:
+                raw.execute("BEGIN IMMEDIATE")
+            except sqlite3.OperationalError as exc:
+                if "locked" not in str(exc) and "busy" not in str(exc):
+                    break
+                continue
+            return
+        connection.exec_driver_sql("BEGIN IMMEDIATE")  # the last try raises SQLAlchemy's error
 
     return engine

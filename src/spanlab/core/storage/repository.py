@@ -407,12 +407,6 @@ def list_entities(conn: Connection, *, document_id: int, annotator_id: int) -> l
     ]
 
 
-def list_spans_of_entity(conn: Connection, entity_id: int) -> list[SpanId]:
-    """Ids of the spans grouped in one entity, in id order."""
-    query = select(SPAN.c.id).where(SPAN.c.entity_id == entity_id).order_by(SPAN.c.id)
-    return [SpanId(i) for i in conn.execute(query).scalars()]
-
-
 def get_entity(conn: Connection, entity_id: int) -> Entity:
     """One entity, or NotFoundError."""
     row = conn.execute(select(ENTITY).where(ENTITY.c.id == entity_id)).mappings().first()

@@ -28,7 +28,7 @@ from sqlmodel import SQLModel
 from spanlab.core.errors import ProjectError, SpanLabError
 from spanlab.core.model import AnnotatorId, AnnotatorRole
 from spanlab.core.project import Project
-from spanlab.core.storage import tables
+from spanlab.core.storage import tables  # noqa: F401  (registers every table)
 from spanlab.core.storage.repository import ANN
 
 LOGIN_PREFIX = "spanlab_"
@@ -174,6 +174,7 @@ def drop_login(project: Project, name: str, *, drop_role: bool = True) -> bool:
         database = _quote(conn, str(conn.exec_driver_sql("SELECT current_database()").scalar()))
         conn.exec_driver_sql(f"REVOKE ALL ON ALL TABLES IN SCHEMA {schema} FROM {role}")
         conn.exec_driver_sql(f"REVOKE ALL ON ALL SEQUENCES IN SCHEMA {schema} FROM {role}")
+        conn.exec_driver_sql(f"REVOKE ALL ON ALL FUNCTIONS IN SCHEMA {schema} FROM {role}")
         conn.exec_driver_sql(f"REVOKE ALL ON SCHEMA {schema} FROM {role}")
         conn.exec_driver_sql(f"REVOKE ALL ON DATABASE {database} FROM {role}")
         conn.execute(update(ANN).where(ANN.c.id == found.id).values(db_login=None))
@@ -212,7 +213,6 @@ def _current_schema(conn: Connection) -> str:
 
 
 def _data_tables() -> list[str]:
-    assert tables.AnnotatorRow is not None  # the import registers every table
     return sorted(table.name for table in SQLModel.metadata.sorted_tables)
 
 

@@ -34,7 +34,8 @@ from typing import Any
 
 from sqlalchemy import Connection, delete, insert, select
 
-from spanlab.core.commands import AddRelation, AddSpan, CreateEntity, RemoveEntity, RemoveSpans
+from spanlab.core.commands import AddRelation, AddSpan, RemoveSpans
+from spanlab.core.entities import CreateEntity, DeleteEntity
 from spanlab.core.errors import NotFoundError, SpanLabError
 from spanlab.core.importing.canonical import text_sha256
 from spanlab.core.model import (
@@ -174,7 +175,7 @@ def clear_layer(store: EditStore, document_id: int, annotator_id: int) -> None:
     for entity in repo.list_entities(
         store.conn, document_id=document_id, annotator_id=annotator_id
     ):
-        RemoveEntity(entity.id).apply(store)
+        DeleteEntity(entity.id).apply(store)
     spans = repo.list_spans(store.conn, document_id=document_id, annotator_id=annotator_id)
     if spans:
         RemoveSpans([s.id for s in spans]).apply(store)

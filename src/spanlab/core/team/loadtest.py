@@ -11,6 +11,7 @@ import math
 import random
 import re
 import time
+from collections.abc import Callable
 from dataclasses import dataclass, field
 
 from spanlab.core.commands import AddRelation, AddSpan, RemoveSpans, SetStatus, UpdateSpan
@@ -91,15 +92,20 @@ def work_for(
     url: str,
     annotator: str,
     *,
-    start_at: float,
     seconds: float,
+    start_at: float | None = None,
+    ready: Callable[[], object] | None = None,
     seed: int = 0,
     think: float = 0.0,
     password: str | None = None,
 ) -> WorkerResult:
-    """Edit like an annotator from ``start_at`` (a ``time.time()``) for ``seconds``: add
-    spans (most often), link them, relabel, delete and mark documents, ``think`` seconds
-    apart."""
+    """Edit like an annotator for ``seconds``: add spans (most often), link them,
+    relabel, delete and mark documents, ``think`` seconds apart.
+
+    After opening the project ``ready`` is called (e.g. a barrier's ``wait``, so all
+    simulated annotators start together); work starts at ``start_at`` (a
+    ``time.time()``) or at once.
+    """
     rng = random.Random(seed)
     latencies: list[float] = []
     errors: list[str] = []
@@ -112,8 +118,11 @@ def work_for(
         free = word_slots(project, documents)
         mine: dict[DocumentId, list[tuple[SpanId, tuple[int, int]]]] = {d: [] for d in documents}
         labels = ("PERSON", "ROLE")
-        time.sleep(max(0.0, start_at - time.time()))
-        deadline = start_at + seconds
+        if ready is not None:
+            ready()
+        begin = time.time() if start_at is None else start_at
+        time.sleep(max(0.0, begin - time.time()))
+        deadline = begin + seconds
         while time.time() < deadline:
             doc = rng.choice(documents)
             roll = rng.random()

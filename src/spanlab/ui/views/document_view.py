@@ -14,6 +14,8 @@ extend the selection.
 
 from __future__ import annotations
 
+from collections.abc import Callable
+
 from PySide6.QtCore import QEvent, QPoint, QPointF, QRect, QRectF, Qt, Signal
 from PySide6.QtGui import (
     QFont,
@@ -38,6 +40,7 @@ from spanlab.ui.views.label_style import LabelStyles, spacer_format
 from spanlab.ui.views.span_highlighter import SpanHighlighter
 from spanlab.ui.views.span_overlay import (
     GeometryCache,
+    LineBox,
     OverlayContext,
     OverlayPainter,
     TagCache,
@@ -92,6 +95,7 @@ class DocumentView(QPlainTextEdit):
         self._geometry = GeometryCache()
         self._tag_font = QFont(self.font())
         self._highlighter = SpanHighlighter(self.document())
+        self._decorations: list[Callable[[QPainter], None]] = []
         self.cursorPositionChanged.connect(self._on_cursor_moved)
         self.selectionChanged.connect(self._on_selection_changed)
         self.set_text_size(11.0)
@@ -223,6 +227,47 @@ class DocumentView(QPlainTextEdit):
         cursor = QTextCursor(self.document())
         cursor.setPosition(self._coords.to_qt(position))
         return self.cursorRect(cursor)
+
+    def spans_at_point(self, pos: QPoint) -> list[Span]:
+        """Spans under a viewport point, innermost first."""
+        cp = self._char_at(pos)
+        return self._index.at(cp) if cp is not None else []
+
+    def visible_range(self) -> tuple[int, int]:
+        """Code points ``[start, end)`` of the blocks in the viewport."""
+        block = self.firstVisibleBlock()
+        start = block.position()
+        end = self.cursorForPosition(self.viewport().rect().bottomRight()).block()
+        stop = end.position() + end.length() - 1 if end.isValid() else start
+        return self._coords.to_cp(start), self._coords.to_cp(max(start, stop))
+
+    def visible_span_boxes(self) -> dict[int, tuple[LineBox, ...]]:
+        """Viewport boxes of every span on the visible lines, by span id.
+
+        Uses the same cached per-block geometry as the label overlay, so calling it on
+        every paint costs little more than a walk over the visible blocks.
+        """
+        self._highlight_visible()
+        found: dict[int, tuple[LineBox, ...]] = {}
+        height = self.viewport().height()
+        offset = self.contentOffset()
+        block = self.firstVisibleBlock()
+        while block.isValid():
+            geometry = self.blockBoundingGeometry(block).translated(offset)
+            if geometry.top() > height:
+                break
+            if block.isVisible():
+                origin = geometry.topLeft()
+                for item in self._geometry.placed(block, self._coords, self._index):
+                    boxes = tuple(box.moved(origin) for box in item.boxes)
+                    key = int(item.span.id)
+                    found[key] = found.get(key, ()) + boxes
+            block = block.next()
+        return found
+
+    def add_decoration(self, paint: Callable[[QPainter], None]) -> None:
+        """Call ``paint`` with the viewport painter after the overlay (e.g. relation arcs)."""
+        self._decorations.append(paint)
 
     def spans_at_cursor(self) -> list[Span]:
         """Spans under (or ending right at) the cursor, innermost first."""
@@ -465,6 +510,8 @@ class DocumentView(QPlainTextEdit):
                 tags = overlay.paint_block(painter, block, geometry.topLeft(), placed)
                 self._tag_hits[block.blockNumber()] = tags
             block = block.next()
+        for decorate in self._decorations:
+            decorate(painter)
         painter.end()
 
     def resizeEvent(self, e: QResizeEvent) -> None:

@@ -1,0 +1,1 @@
+"""Agreement dashboard and project overview (charts drawn with QPainter)."""
