@@ -9,7 +9,6 @@ from PySide6.QtCore import QObject, Qt
 from PySide6.QtGui import QAction
 from PySide6.QtWidgets import QProgressDialog
 
-import spanlab
 from spanlab.core.commands import UpdateSchema
 from spanlab.core.errors import SpanLabError
 from spanlab.core.importing import ImportOptions, ImportReport, import_paths
@@ -270,15 +269,6 @@ class ProjectController(QObject):
         self._settings.set_shortcut_overrides(overrides)
         self._actions.apply_shortcuts(overrides)
         self._window.status.show_message("Shortcuts updated")
-
-    def about(self) -> None:
-        """Help › About."""
-        self._prompts.info(
-            self._window,
-            "About SpanLab",
-            f"SpanLab {spanlab.__version__}\nLabel spans and relations in news articles.\n"
-            "Every edit is saved the moment you make it.",
-        )
 
     def _on_save_state(self, ok: bool, message: str) -> None:
         if not ok:

@@ -15,7 +15,6 @@ from PySide6.QtWidgets import (
     QCheckBox,
     QComboBox,
     QDialog,
-    QFileDialog,
     QFormLayout,
     QHBoxLayout,
     QLabel,
@@ -33,6 +32,7 @@ from spanlab.core.errors import SpanLabError
 from spanlab.core.formats.registry import import_formats
 from spanlab.core.importing.annotated import AnnotatedImportReport, import_annotated
 from spanlab.core.project import Project
+from spanlab.ui.dialogs.path_list import PathListMixin
 from spanlab.ui.jobs import Job, JobContext, run_job
 from spanlab.ui.session import ProjectSession
 
@@ -87,7 +87,7 @@ def run_annotated_import(
         )
 
 
-class ImportAnnotationsDialog(QDialog):
+class ImportAnnotationsDialog(PathListMixin, QDialog):
     """Files or folders, format, annotator and options; progress, Cancel and a summary."""
 
     def __init__(self, session: ProjectSession, parent: QWidget | None = None) -> None:
@@ -172,30 +172,10 @@ class ImportAnnotationsDialog(QDialog):
 
     # ------------------------------------------------------------------ inputs
     def _add_files(self) -> None:
-        files, _ = QFileDialog.getOpenFileNames(self, "Annotation files", self._folder)
-        self.add_paths(files)
+        self._pick_files(self, "Annotation files")
 
     def _add_folder(self) -> None:
-        folder = QFileDialog.getExistingDirectory(self, "Folder of annotation files", self._folder)
-        if folder:
-            self.add_paths([folder])
-
-    def _remove(self) -> None:
-        for item in self.paths.selectedItems():
-            self.paths.takeItem(self.paths.row(item))
-
-    def add_paths(self, paths: list[str]) -> None:
-        """List more files or folders (duplicates are ignored)."""
-        present = set(self.selected_paths())
-        for path in paths:
-            if path and path not in present:
-                self.paths.addItem(path)
-                present.add(path)
-                self._folder = str(Path(path).parent)
-
-    def selected_paths(self) -> list[str]:
-        """The listed paths."""
-        return [self.paths.item(i).text() for i in range(self.paths.count())]
+        self._pick_folder(self, "Folder of annotation files")
 
     def set_format(self, name: str) -> None:
         """Choose a format by name (``auto`` detects it per file)."""

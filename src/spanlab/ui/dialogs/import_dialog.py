@@ -2,14 +2,11 @@
 
 from __future__ import annotations
 
-from pathlib import Path
-
 from PySide6.QtWidgets import (
     QCheckBox,
     QComboBox,
     QDialog,
     QDialogButtonBox,
-    QFileDialog,
     QFormLayout,
     QHBoxLayout,
     QLineEdit,
@@ -21,11 +18,12 @@ from PySide6.QtWidgets import (
 
 from spanlab.core.importing import ImportOptions, reader_names
 from spanlab.core.importing.records import DEFAULT_INCLUDE
+from spanlab.ui.dialogs.path_list import PathListMixin
 
 ENCODINGS = ("auto", "utf-8", "utf-16", "cp1252", "latin-1", "euc-kr", "shift_jis", "gb18030")
 
 
-class ImportDialog(QDialog):
+class ImportDialog(PathListMixin, QDialog):
     """Paths to import (files or folders) and :class:`ImportOptions`."""
 
     def __init__(
@@ -81,32 +79,10 @@ class ImportDialog(QDialog):
         buttons.rejected.connect(self.reject)
 
     def _add_files(self) -> None:
-        files, _ = QFileDialog.getOpenFileNames(
-            self, "Articles", self._folder, "Articles (*.txt *.html *.htm *.jsonl);;All files (*)"
-        )
-        self.add_paths(files)
+        self._pick_files(self, "Articles", "Articles (*.txt *.html *.htm *.jsonl);;All files (*)")
 
     def _add_folder(self) -> None:
-        folder = QFileDialog.getExistingDirectory(self, "Folder of articles", self._folder)
-        if folder:
-            self.add_paths([folder])
-
-    def _remove(self) -> None:
-        for item in self.paths.selectedItems():
-            self.paths.takeItem(self.paths.row(item))
-
-    def add_paths(self, paths: list[str]) -> None:
-        """List more paths (duplicates are ignored)."""
-        present = set(self.selected_paths())
-        for path in paths:
-            if path and path not in present:
-                self.paths.addItem(path)
-                present.add(path)
-                self._folder = str(Path(path).parent)
-
-    def selected_paths(self) -> list[str]:
-        """The listed paths."""
-        return [self.paths.item(i).text() for i in range(self.paths.count())]
+        self._pick_folder(self, "Folder of articles")
 
     def folder(self) -> str:
         """Where the pickers last looked."""
