@@ -269,13 +269,22 @@ def run(sizes: list[int], formats: list[str], trace: bool) -> None:
                 print(line, flush=True)
                 shutil.rmtree(out, ignore_errors=True)
     if len(sizes) > 1:
-        small, large = min(sizes), max(sizes)
-        what = "traced Python memory" if trace else "RSS growth"
-        print(f"\n{what} at {large:,} / at {small:,} documents (about 1 = flat, streamed):")
-        for name in formats:
-            if (name, large) in memory and (name, small) in memory:
-                ratio = memory[(name, large)] / max(memory[(name, small)], 0.1)
-                print(f"{name:12} {ratio:6.2f}")
+        _print_ratios(memory, sizes, formats, trace)
+
+
+def _print_ratios(
+    memory: dict[tuple[str, int], float], sizes: list[int], formats: list[str], trace: bool
+) -> None:
+    """Memory at the smallest and largest size side by side, and their ratio."""
+    small, large = min(sizes), max(sizes)
+    what = "traced Python memory (MB)" if trace else "RSS growth (MB)"
+    print(f"\n{what}; ratio = at {large:,} / at {small:,} documents (about 1 = flat, streamed):")
+    print(f"{'format':12} {f'{small:,}':>9} {f'{large:,}':>9} {'ratio':>6}")
+    for name in formats:
+        if (name, large) in memory and (name, small) in memory:
+            low, high = memory[(name, small)], memory[(name, large)]
+            ratio = high / max(low, 0.1)
+            print(f"{name:12} {low:9.1f} {high:9.1f} {ratio:6.2f}")
 
 
 def main() -> None:
@@ -290,7 +299,8 @@ def main() -> None:
     )
     args = parser.parse_args()
     if args.child:
-        child(*args.child, trace=args.trace)
+        project_path, name, out = args.child
+        child(project_path, name, out, trace=args.trace)
         return
     sizes = [int(s) for s in args.sizes.split(",")]
     if args.quick:

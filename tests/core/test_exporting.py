@@ -346,3 +346,27 @@ def test_refused_alignment_writes_nothing(
     assert report.misaligned > 0 and report.misaligned_examples
     assert not (tmp_path / "out").exists()
     assert [p.name for p in tmp_path.iterdir() if p.name.startswith(".")] == []
+
+
+def test_force_replaces_the_folders_the_export_writes(
+    sample_project: Project, tmp_path: Path
+) -> None:
+    out = tmp_path / "out"
+    (out / "alice").mkdir(parents=True)
+    (out / "alice" / "stale-document.ann").write_text("T1\tPERSON 0 1\tx\n", encoding="utf-8")
+    (out / "notes.txt").write_text("keep me", encoding="utf-8")
+    report = export_project(
+        sample_project,
+        format="jsonl",
+        out_dir=out,
+        selection=ExportSelection(mode=ExportMode.PER_ANNOTATOR, documents=DocumentChoice.ALL),
+        force=True,
+    )
+    assert report.ok, report.failed
+    assert not (out / "alice" / "stale-document.ann").exists()
+    assert (out / "alice" / "documents.jsonl").is_file()
+    assert (out / "notes.txt").read_text(encoding="utf-8") == "keep me"
+    assert "1 file(s) of an earlier export in the folders this export wrote were removed" in (
+        report.notes
+    )
+    assert f"1 other file(s) already in {out} were left as they were" in report.notes

@@ -115,3 +115,23 @@ def test_locked_project_gives_a_clear_error(
             blocker.rollback()
             blocker.close()
         assert project.annotator("someone") is None
+
+
+def test_edits_on_a_document_just_read_are_checked_against_its_text(
+    sample_project: Project,
+) -> None:
+    """The open document's text is kept for checking edits; the checks stay the same."""
+    from spanlab.core.commands import AddSpan
+    from spanlab.core.errors import IntegrityError
+
+    [first, *_] = sample_project.documents()
+    document = sample_project.document(first.id)
+    annotator = sample_project.ensure_annotator("carol")
+    length = len(document.text)
+    with pytest.raises(IntegrityError, match=rf"0 <= start < end <= {length} is required"):
+        sample_project.execute(AddSpan(document.id, annotator.id, "PERSON", length - 2, length + 1))
+    start = document.text.index("Baek")
+    command = AddSpan(document.id, annotator.id, "PERSON", start, start + 4)
+    sample_project.execute(command)
+    assert command.span_id is not None
+    assert sample_project.span(command.span_id).text == "Baek"

@@ -112,3 +112,12 @@ def test_symmetric_relation_needs_same_heads_and_tails() -> None:
 def test_missing_schema_file_is_reported(tmp_path: Path) -> None:
     with pytest.raises(SchemaError, match="cannot read schema file"):
         load_schema(tmp_path / "nope.toml")
+
+
+def test_defaults_of_new_spans_and_relations_come_from_the_schema() -> None:
+    schema = default_schema()
+    assert schema.span_defaults("ROLE") == {"former": False}
+    assert schema.span_defaults("PERSON") == {}
+    assert schema.span_defaults("NO_SUCH_LABEL") == {}
+    assert schema.relation_defaults("HAPPENED_ON") == {"certainty": "exact"}
+    assert schema.relation_defaults("NO_SUCH_TYPE") == {}

@@ -7,7 +7,7 @@ from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
-from PySide6.QtCore import QSettings
+from PySide6.QtCore import QSettings, QThreadPool
 from pytestqt.qtbot import QtBot
 from ui_helpers import ScriptedPrompts, show
 
@@ -42,6 +42,17 @@ def pytest_collection_modifyitems(items: list[pytest.Item]) -> None:
                     r"((propagateSizeHints|raise)\(\)|grabbing the (keyboard|mouse))"
                 )
             )
+
+
+@pytest.fixture(autouse=True)
+def _background_jobs_finish() -> Iterator[None]:
+    """Let a test's background jobs end before its widgets and temp folders go away.
+
+    A job still running after its dialog was deleted would emit into freed objects
+    and write into a deleted folder, crashing a later test instead of this one.
+    """
+    yield
+    assert QThreadPool.globalInstance().waitForDone(60_000), "a background job never ended"
 
 
 @pytest.fixture

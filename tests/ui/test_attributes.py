@@ -145,3 +145,49 @@ def test_accept_a_suggested_date_then_override_it(sample_gui: SpanLabApp, qtbot:
     stack.redo()
     stack.redo()
     assert attributes(sample_gui, FRIDAY) == {"normalized": "2023-10-13"}
+
+
+def test_a_new_relation_stores_its_types_default_attributes_in_one_undo_step(
+    sample_gui: SpanLabApp, qtbot: QtBot
+) -> None:
+    open_first(sample_gui)
+    project, annotator = sample_gui.session.project, sample_gui.session.annotator
+    assert project is not None and annotator is not None
+    index = sample_gui.document.index
+    talks, march = index.get(TALKS), index.get(FRIDAY + 3)
+    assert talks is not None and march is not None and march.label == "DATE"
+
+    def stored() -> dict[tuple[int, int], dict[str, object]]:
+        assert annotator is not None
+        return {
+            (int(r.head_id), int(r.tail_id)): dict(r.attributes)
+            for r in project.relations(1, annotator.id)
+            if r.label == "HAPPENED_ON"
+        }
+
+    assert (TALKS, march.id) not in stored()
+    controller = sample_gui.tools.relations
+    assert controller.ask_type(talks, march)
+    assert controller.popup.values() == ["HAPPENED_ON"]
+    key(qtbot, controller.popup.list, Qt.Key.Key_Return)
+    assert stored()[(TALKS, march.id)] == {"certainty": "exact"}  # the schema's default
+    # The attribute panel shows it as set on the new relation.
+    relation_id = next(
+        int(r.id)
+        for r in project.relations(1, annotator.id)
+        if r.head_id == TALKS and r.tail_id == march.id
+    )
+    sample_gui.window.relations_panel.select_relation(relation_id)
+    combo = sample_gui.window.attribute_panel.editor("certainty")
+    assert isinstance(combo, QComboBox) and combo.currentText() == "exact"
+    sample_gui.session.undo_stack.undo()  # one step removes the relation and its values
+    assert (TALKS, march.id) not in stored()
+    sample_gui.session.undo_stack.redo()
+    assert stored()[(TALKS, march.id)] == {"certainty": "exact"}
+    # A type without defaults stores no attributes.
+    baek, ministry = index.get(3), index.get(10)
+    assert baek is not None and ministry is not None and ministry.label == "ORGANIZATION"
+    assert controller.ask_type(baek, ministry)
+    controller.popup.choose("MEMBER_OF")
+    member = [r for r in project.relations(1, annotator.id) if r.label == "MEMBER_OF"]
+    assert [dict(r.attributes) for r in member if r.head_id == 3] == [{}]

@@ -159,3 +159,23 @@ def test_hotkey_without_selection_explains_what_to_do(gui: SpanLabApp, qtbot: Qt
     key(qtbot, view, Qt.Key.Key_1)
     assert "Select some text first" in gui.window.status.currentMessage()
     assert stored(gui) == []
+
+
+def test_a_new_span_starts_with_its_labels_default_attributes(
+    gui: SpanLabApp, qtbot: QtBot
+) -> None:
+    """ROLE declares ``former = false``: a new ROLE span carries it; undo takes both away."""
+    view = gui.window.document_view
+    text = gui.document.text
+    start = text.index("Kang")
+    drag(qtbot, view, start, start + len("Kang Min-seo"))
+    key(qtbot, view, Qt.Key.Key_2)  # ROLE
+    project, annotator = gui.session.project, gui.session.annotator
+    assert project is not None and annotator is not None and gui.document.document_id
+    [span] = project.spans(gui.document.document_id, annotator.id)
+    assert (span.label, dict(span.attributes)) == ("ROLE", {"former": False})
+    gui.session.undo_stack.undo()  # one step removes the span with its attributes
+    assert stored(gui) == []
+    gui.session.undo_stack.redo()
+    [again] = project.spans(gui.document.document_id, annotator.id)
+    assert dict(again.attributes) == {"former": False}

@@ -42,7 +42,7 @@ def test_status_bar_and_header_on_the_sample(sample_gui: SpanLabApp) -> None:
     assert status.position.text() == "Document 1/8"
     assert status.saved.text() == "✓ All changes saved"
     assert status.document_status.text() == "done"
-    assert "24 spans" in sample_gui.window.header.text()
+    assert "24&nbsp;spans" in sample_gui.window.header.text()  # kept on one line
     assert sample_gui.window.annotations.model().rowCount() == 24
     assert sample_gui.window.windowTitle() == "SpanLab sample — SpanLab"
 

@@ -10,10 +10,13 @@ from PySide6.QtWidgets import QWidget
 from pytestqt.qtbot import QtBot
 
 from spanlab.core.importing import ImportOptions
+from spanlab.core.model import DocumentId, DocumentSummary
 from spanlab.core.occurrences import Occurrence
 from spanlab.core.schema import Schema
 from spanlab.ui.actions import ActionSpec
 from spanlab.ui.app import SpanLabApp
+from spanlab.ui.dialogs.assign_dialog import AssignRequest
+from spanlab.ui.dialogs.open_server_dialog import ServerLocation
 from spanlab.ui.prompts import Prompts
 from spanlab.ui.views.document_view import DocumentView
 
@@ -72,6 +75,11 @@ def show(qtbot: QtBot, app: SpanLabApp) -> None:
         app.window.activateWindow()
 
 
+AssignAnswer = Callable[
+    [list[DocumentSummary], list[str], dict[DocumentId, tuple[str, ...]]], AssignRequest | None
+]
+
+
 class ScriptedPrompts(Prompts):
     """Answers every dialog from scripted values and records what was asked."""
 
@@ -93,6 +101,11 @@ class ScriptedPrompts(Prompts):
             lambda schema: None
         )
         self.shortcuts_answer: dict[str, list[str]] | None = None
+        self.server_answer: ServerLocation | None = None
+        self.server_calls: list[str | None] = []
+        self.passwords: list[str | None] = []
+        self.password_calls: list[str] = []
+        self.assign_answer: AssignAnswer = lambda documents, people, assigned: None
 
     def error(self, parent: QWidget | None, title: str, message: str) -> None:
         self.errors.append((title, message))
@@ -136,6 +149,27 @@ class ScriptedPrompts(Prompts):
         self, parent: QWidget | None, schema: Schema
     ) -> tuple[Schema, dict[str, str]] | None:
         return self.schema_answer(schema)
+
+    def server_location(
+        self, parent: QWidget | None, recent: str | None, *, can_remember: bool
+    ) -> ServerLocation | None:
+        self.server_calls.append(recent)
+        return self.server_answer
+
+    def password(self, parent: QWidget | None, where: str) -> str | None:
+        self.password_calls.append(where)
+        return self.passwords.pop(0) if self.passwords else None
+
+    def assign_request(
+        self,
+        parent: QWidget | None,
+        documents: Sequence[DocumentSummary],
+        people: Sequence[str],
+        assigned: Mapping[DocumentId, Sequence[str]],
+        selected: Sequence[int],
+    ) -> AssignRequest | None:
+        current = {doc: tuple(names) for doc, names in assigned.items()}
+        return self.assign_answer(list(documents), list(people), current)
 
     def edit_shortcuts(
         self,

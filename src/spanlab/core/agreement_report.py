@@ -82,6 +82,7 @@ from spanlab.core.agreement import (
     token_label_table,
     unitizing_alpha,
 )
+from spanlab.core.document_selection import select_documents
 from spanlab.core.errors import SpanLabError
 from spanlab.core.model import (
     Annotator,
@@ -627,19 +628,7 @@ def _select(project: Project, request: AgreementRequest) -> _Selection:
         if not labels:
             raise AgreementSelectionError("no label selected")
     all_ids = [summary.id for summary in summaries]
-    if request.documents is not None:
-        wanted = list(dict.fromkeys(DocumentId(d) for d in request.documents))
-        present = set(all_ids)
-        missing = [str(d) for d in wanted if d not in present]
-        if missing:
-            raise AgreementSelectionError(
-                f"unknown document id(s): {', '.join(missing)} "
-                f"(the project has {len(all_ids)} document(s){_id_range(all_ids)})"
-            )
-        wanted_set = set(wanted)
-        candidates = [d for d in all_ids if d in wanted_set]
-    else:
-        candidates = all_ids
+    candidates = select_documents(all_ids, request.documents, error=AgreementSelectionError)
     rule = DocumentRule.STARTED_BY_ALL if request.include_unfinished else DocumentRule.DONE_BY_ALL
     state = {(s.annotator_id, s.document_id): s.status for s in statuses}
     used: list[DocumentId] = []
@@ -671,12 +660,6 @@ def _select(project: Project, request: AgreementRequest) -> _Selection:
         titles=MappingProxyType({s.id: s.title for s in summaries}),
         confusion_pair=confusion_pair,
     )
-
-
-def _id_range(ids: Sequence[int]) -> str:
-    if not ids:
-        return ""
-    return f", ids {min(ids)}-{max(ids)}"
 
 
 def _counts(rule: DocumentRule, status: DocumentStatus | None, has_spans: bool) -> bool:

@@ -38,6 +38,7 @@ from spanlab.core.curation_view import (
     span_key,
     symmetric_types,
 )
+from spanlab.core.document_selection import select_documents
 from spanlab.core.entities import CreateEntity, DeleteEntity
 from spanlab.core.errors import IntegrityError
 from spanlab.core.model import DocumentId, DocumentStatus, Entity, Relation, Span, SpanId
@@ -881,16 +882,9 @@ def curate_documents(
         summaries = repo.list_documents(conn)
     strategy.check(names)
     titles = {s.id: s.title for s in summaries}
-    if documents is None:
-        wanted = [s.id for s in summaries]
-    else:
-        wanted = [DocumentId(d) for d in dict.fromkeys(documents)]
-        missing = [str(d) for d in wanted if d not in titles]
-        if missing:
-            raise CurationError(
-                f"unknown document id(s): {', '.join(missing)} "
-                f"(the project has {len(titles)} document(s))"
-            )
+    wanted = select_documents(
+        [s.id for s in summaries], documents, error=CurationError, request_order=True
+    )
     results: list[DocumentCuration] = []
     for done, document_id in enumerate(wanted):
         title = titles[document_id]

@@ -30,6 +30,7 @@ from spanlab.core.agreement import (
     relation_f1,
 )
 from spanlab.core.curation_view import CurationError, symmetric_types
+from spanlab.core.document_selection import select_documents
 from spanlab.core.model import (
     GOLD_ANNOTATOR,
     Annotator,
@@ -130,7 +131,7 @@ def quality_against_gold(
             )
         people = _compared(everyone, annotators, statuses, label_counts)
         all_ids = [s.id for s in summaries]
-        candidates = _candidates(all_ids, documents)
+        candidates = select_documents(all_ids, documents, error=CurationError)
         state = {(s.annotator_id, s.document_id): s.status for s in statuses}
         gold_docs = set(repo.span_counts(conn, annotator_id=gold.id))
         spans_by: dict[AnnotatorId, set[DocumentId]] = {
@@ -207,20 +208,6 @@ def _compared(
         known = ", ".join(sorted(people)) or "none"
         raise CurationError(f"unknown annotator(s): {', '.join(unknown)} (known: {known})")
     return [people[name] for name in names]
-
-
-def _candidates(all_ids: Sequence[DocumentId], requested: Sequence[int] | None) -> list[DocumentId]:
-    if requested is None:
-        return list(all_ids)
-    present = set(all_ids)
-    missing = [str(d) for d in requested if d not in present]
-    if missing:
-        raise CurationError(
-            f"unknown document id(s): {', '.join(missing)} "
-            f"(the project has {len(all_ids)} document(s))"
-        )
-    wanted = set(requested)
-    return [d for d in all_ids if d in wanted]
 
 
 def _counts(status: DocumentStatus | None, has_spans: bool, include_unfinished: bool) -> bool:

@@ -14,8 +14,11 @@
   the exporter one by one, so memory does not grow with the corpus.
 * **Atomic output**: files are written to a staging folder next to ``out_dir`` and
   moved into place only when the export succeeded; a cancelled or refused export
-  leaves nothing behind. A non-empty ``out_dir`` is refused unless ``force`` (files
-  with the same names are then replaced; other files are left alone).
+  leaves nothing behind. A non-empty ``out_dir`` is refused unless ``force``: files
+  with the same names are then replaced and a folder the export writes (``train/``,
+  an annotator's folder, ...) is replaced whole, so no file of an earlier export is
+  read as part of this one (e.g. a stale ``train-0003.spacy`` by ``spacy train``);
+  other files are left alone and counted in a note.
 * **Nothing dropped silently**: what the format cannot carry is counted in
   ``ExportReport.left_out``; token formats report misaligned spans.
 """
@@ -208,7 +211,14 @@ def export_project(
         if report.ok:
             before = {p for p in target.rglob("*") if p.is_file()} if target.is_dir() else set()
             report.files = _move_into_place(staging, target)
-            kept = len(before - set(report.files))
+            after = {p for p in target.rglob("*") if p.is_file()}
+            replaced = len(before - after)
+            if replaced:
+                report.note(
+                    f"{replaced} file(s) of an earlier export in the folders this export "
+                    "wrote were removed"
+                )
+            kept = len(after - set(report.files))
             if kept:
                 report.note(f"{kept} other file(s) already in {target} were left as they were")
     finally:
@@ -495,9 +505,19 @@ def _count_left_out(
 
 
 def _move_into_place(staging: Path, target: Path) -> list[Path]:
-    """Move every staged file to its place under ``target``; return them sorted."""
+    """Move every staged file to its place under ``target``; return them sorted.
+
+    A top-level folder of the export replaces the one already there (see ``force``).
+    """
     moved: list[Path] = []
     target.mkdir(parents=True, exist_ok=True)
+    for staged in staging.iterdir():
+        existing = target / staged.name
+        if staged.is_dir() and (existing.is_dir() or existing.is_file()):
+            if existing.is_dir() and not existing.is_symlink():
+                shutil.rmtree(existing)
+            else:
+                existing.unlink()
     for folder, _dirs, names in os.walk(staging):
         relative = Path(folder).relative_to(staging)
         destination = target / relative

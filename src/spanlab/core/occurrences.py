@@ -10,8 +10,9 @@ from __future__ import annotations
 
 import re
 import unicodedata
-from collections.abc import Callable, Iterable, Sequence
+from collections.abc import Callable, Iterable, Mapping, Sequence
 from dataclasses import dataclass
+from typing import Any
 
 from spanlab.core.commands import AddSpan, Batch
 from spanlab.core.model import DocumentId, Span
@@ -144,12 +145,20 @@ def occurrences_in_project(
 
 
 def label_occurrences_command(
-    occurrences: Sequence[Occurrence], *, annotator_id: int, label: str, needle: str
+    occurrences: Sequence[Occurrence],
+    *,
+    annotator_id: int,
+    label: str,
+    needle: str,
+    attributes: Mapping[str, Any] | None = None,
 ) -> Batch:
-    """One undo step adding a ``label`` span at every occurrence."""
+    """One undo step adding a ``label`` span (with ``attributes``) at every occurrence."""
     count = len(occurrences)
     noun = "occurrence" if count == 1 else "occurrences"
     return Batch(
         f"Label {count} {noun} of {needle!r} as {label}",
-        [AddSpan(o.document_id, annotator_id, label, o.start, o.end) for o in occurrences],
+        [
+            AddSpan(o.document_id, annotator_id, label, o.start, o.end, dict(attributes or {}))
+            for o in occurrences
+        ],
     )

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import logging
 import sqlite3
+from collections import OrderedDict
 from collections.abc import Callable, Iterator, Sequence
 from contextlib import contextmanager
 from pathlib import Path
@@ -35,8 +36,10 @@ from spanlab.core.storage.edit_store import EditStore
 from spanlab.core.storage.engine import (
     WRITE_OPTION,
     create_engine,
+    hold_password,
     project_url,
     redact_url,
+    release_password,
     split_password,
     sqlite_path,
 )
@@ -45,6 +48,8 @@ from spanlab.core.storage.repository import now
 from spanlab.core.team.netfs import network_filesystem_warning
 
 PROJECT_MARKER = "spanlab_project"
+RECENT_TEXTS = 4
+"""How many document texts a project keeps for checking edits (the ones open)."""
 
 log = logging.getLogger("spanlab.project")
 
@@ -91,7 +96,11 @@ class Project:
         self.url = split_password(url)[0]
         self.migration = migration
         self._schema: Schema | None = None
+        # Texts of the documents read last: a text never changes after import, so edits
+        # check offsets against them instead of reading a long text back per edit.
+        self._recent_texts: OrderedDict[int, str] = OrderedDict()
         self._secrets = tuple(s for s in secrets if s)
+        self._holds_password = False
         # Things the user should know about this project (e.g. a SQLite file on a network
         # drive); the CLI gets them on stderr through the "spanlab.project" logger.
         self.warnings: list[str] = []
@@ -175,6 +184,10 @@ class Project:
             raise
         project = cls(engine, url=url, migration=migration, secrets=secrets)
         project._check_location()
+        if password:
+            # Background jobs of this process open the project by URL: same password.
+            hold_password(url, password)
+            project._holds_password = True
         return project
 
     def _check_location(self) -> None:
@@ -185,8 +198,11 @@ class Project:
             log.warning("spanlab: warning: %s", warning)
 
     def close(self) -> None:
-        """Release connections."""
+        """Release connections (and the password held for this process's other opens)."""
         self.engine.dispose()
+        if self._holds_password:
+            self._holds_password = False
+            release_password(self.url)
 
     def __enter__(self) -> Project:
         return self
@@ -231,7 +247,7 @@ class Project:
             with self.engine.connect() as conn:
                 conn.execution_options(**{WRITE_OPTION: True})
                 with conn.begin():
-                    store = EditStore(conn)
+                    store = EditStore(conn, known_texts=self._recent_texts)
                     yield store
                     store.publish_changes()
         except (OperationalError, DBAPIError) as exc:
@@ -278,7 +294,12 @@ class Project:
     def document(self, document_id: int) -> Document:
         """One document with its text."""
         with self.read() as conn:
-            return repo.get_document(conn, document_id)
+            document = repo.get_document(conn, document_id)
+        self._recent_texts[document.id] = document.text
+        self._recent_texts.move_to_end(document.id)
+        while len(self._recent_texts) > RECENT_TEXTS:
+            self._recent_texts.popitem(last=False)
+        return document
 
     def spans(self, document_id: int, annotator_id: int | None = None) -> list[Span]:
         """Spans of a document in text order (all annotators unless one is given)."""

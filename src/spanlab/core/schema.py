@@ -108,6 +108,16 @@ class Schema:
         """The relation type called ``name``, if declared."""
         return next((r for r in self.relations if r.name == name), None)
 
+    def span_defaults(self, label: str) -> dict[str, str | bool]:
+        """Attribute values a new ``label`` span starts with (the declared defaults)."""
+        spec = self.label(label)
+        return _defaults(spec.attributes) if spec is not None else {}
+
+    def relation_defaults(self, relation_type: str) -> dict[str, str | bool]:
+        """Attribute values a new relation of ``relation_type`` starts with."""
+        spec = self.relation(relation_type)
+        return _defaults(spec.attributes) if spec is not None else {}
+
     @property
     def label_names(self) -> tuple[str, ...]:
         """Label names in declaration order."""
@@ -120,6 +130,10 @@ class Schema:
     def with_labels(self, labels: Iterable[LabelSpec]) -> Schema:
         """A copy with a different label list."""
         return replace(self, labels=tuple(labels))
+
+
+def _defaults(attributes: tuple[AttributeSpec, ...]) -> dict[str, str | bool]:
+    return {a.name: a.default for a in attributes if a.default is not None}
 
 
 def load_schema(path: str | Path) -> Schema:

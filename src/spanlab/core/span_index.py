@@ -58,10 +58,12 @@ class SpanIndex:
         self._by_id: dict[SpanId, Span] = {}
         self._lengths: Counter[int] = Counter()
         self._max_length = 0
+        by_id = self._by_id
         for span in spans:
-            self._by_id[span.id] = span
-            self._lengths[span.end - span.start] += 1
-        self._keys: list[_Key] = sorted(text_order_key(s) for s in self._by_id.values())
+            by_id[span.id] = span
+        self._lengths.update(s.end - s.start for s in by_id.values())
+        # The key inlined: opening a document indexes thousands of spans.
+        self._keys: list[_Key] = sorted([(s.start, -s.end, s.id) for s in by_id.values()])
         self._max_length = max(self._lengths, default=0)
 
     # ------------------------------------------------------------------ content
@@ -129,6 +131,22 @@ class SpanIndex:
         by_id = self._by_id
         return [by_id[SpanId(key[2])] for key in self._keys[lo:hi] if -key[1] > start]
 
+    def cluster(self, start: int, end: int) -> tuple[int, int]:
+        """The extent of ``[start, end)`` grown by every span overlapping it, transitively.
+
+        Lanes and overlap bars of spans depend only on the spans chained to them by
+        overlaps, so after an edit in ``[start, end)`` nothing outside this extent looks
+        different.
+        """
+        lo, hi = start, end
+        while True:
+            found = self.overlapping(lo, hi) if lo < hi else []
+            new_lo = min([lo, *(s.start for s in found)])
+            new_hi = max([hi, *(s.end for s in found)])
+            if (new_lo, new_hi) == (lo, hi):
+                return lo, hi
+            lo, hi = new_lo, new_hi
+
     def at(self, position: int) -> list[Span]:
         """Spans containing the character at ``position``, innermost (shortest) first."""
         found = self.overlapping(position, position + 1)
@@ -178,3 +196,7 @@ class SpanIndex:
     def spans(self) -> Sequence[Span]:
         """All spans in text order."""
         return list(self)
+
+    def keys(self) -> list[tuple[int, int, int]]:
+        """The :func:`text_order_key` of every span, in text order (a copy)."""
+        return list(self._keys)

@@ -67,6 +67,13 @@ ACTIONS: tuple[ActionSpec, ...] = (
     ActionSpec("file.new", "&New Project…", "file", ("Ctrl+N",)),
     ActionSpec("file.open", "&Open Project…", "file", ("Ctrl+O",)),
     ActionSpec(
+        "file.open_server",
+        "Open &Server Project…",
+        "file",
+        ("Ctrl+Alt+O",),
+        tip="Open a shared project on a PostgreSQL server (host, database, user)",
+    ),
+    ActionSpec(
         "file.import", "&Import Articles…", "file", ("Ctrl+I",), needs=_P, separator_before=True
     ),
     ActionSpec(
@@ -196,6 +203,22 @@ ACTIONS: tuple[ActionSpec, ...] = (
         ("Ctrl+Shift+O",),
         needs=_P,
         tip="Progress per annotator, label counts and annotation pace",
+    ),
+    ActionSpec(
+        "project.assign",
+        "A&ssign Documents…",
+        "project",
+        ("Ctrl+Alt+A",),
+        needs=_P,
+        tip="Give documents to annotators (named, or N per document); as 'spanlab assign'",
+    ),
+    ActionSpec(
+        "project.curate",
+        "&Curate Document…",
+        "project",
+        ("Ctrl+Shift+C",),
+        needs=_D,
+        tip="Adjudicate the annotators' versions of this document into gold (curators)",
     ),
     ActionSpec(
         "view.show_tags",

@@ -27,9 +27,11 @@ from spanlab.ui.controllers.find import FindController
 from spanlab.ui.controllers.labelling import LabellingController
 from spanlab.ui.controllers.project import ProjectController
 from spanlab.ui.crash import CrashReporter, crash_message
+from spanlab.ui.curation.opening import open_curation
 from spanlab.ui.dashboard.windows import open_agreement_dashboard, open_project_overview
 from spanlab.ui.dialogs.export_dialog import open_export_dialog
 from spanlab.ui.dialogs.import_annotations_dialog import open_import_annotations_dialog
+from spanlab.ui.live_refresh import LiveRefresh
 from spanlab.ui.logging_setup import install_logging, uninstall_logging
 from spanlab.ui.main_window import MainWindow
 from spanlab.ui.models.annotation_model import AnnotationModel
@@ -65,6 +67,8 @@ class SpanLabApp:
     """Relations, attributes and entities."""
     log_dir: Path | None = None
     crash_reporter: CrashReporter | None = None
+    live: LiveRefresh | None = None
+    """Polls for other people's changes while a project is open."""
 
     def start(self, project: str | None = None) -> None:
         """Ask for the annotator if needed and open ``project`` (or the last one)."""
@@ -166,6 +170,7 @@ def create_app(
             session=session, document=document, window=window, settings=app_settings
         ),
         log_dir=log_dir,
+        live=LiveRefresh(session, documents, window),
     )
     if log_dir is not None and (crash_reports if crash_reports is not None else settings is None):
         app.crash_reporter = _crash_reporter(app, log_dir)
@@ -202,6 +207,7 @@ def _bind(app: SpanLabApp) -> None:
         {
             "file.new": app.projects.new_project,
             "file.open": app.projects.open_project,
+            "file.open_server": app.projects.open_server_project,
             "file.import": app.projects.import_articles,
             "file.switch_annotator": app.projects.switch_annotator,
             "file.close": app.projects.close_project,
@@ -237,6 +243,14 @@ def _bind(app: SpanLabApp) -> None:
             "file.import_annotations": lambda: open_import_annotations_dialog(session, window),
             "project.agreement": lambda: open_agreement_dashboard(session, window),
             "project.overview": lambda: open_project_overview(session, window),
+            "project.assign": app.projects.assign_documents,
+        }
+    )
+    actions.bind(  # curation (issue #8): its own window, refused to annotators when roles exist
+        {
+            "project.curate": lambda: open_curation(
+                session, window, app.document.document_id, app.prompts
+            ),
         }
     )
     actions.bind(  # relations, entities and arcs

@@ -10,15 +10,18 @@ from __future__ import annotations
 from collections.abc import Mapping, Sequence
 from pathlib import Path
 
-from PySide6.QtWidgets import QDialog, QFileDialog, QMessageBox, QWidget
+from PySide6.QtWidgets import QDialog, QFileDialog, QInputDialog, QLineEdit, QMessageBox, QWidget
 
 from spanlab.core.importing import ImportOptions
+from spanlab.core.model import DocumentId, DocumentSummary
 from spanlab.core.occurrences import Occurrence
 from spanlab.core.schema import Schema
 from spanlab.ui.actions import ActionSpec
 from spanlab.ui.dialogs.annotator_dialog import AnnotatorDialog
+from spanlab.ui.dialogs.assign_dialog import AssignDialog, AssignRequest
 from spanlab.ui.dialogs.import_dialog import ImportDialog
 from spanlab.ui.dialogs.occurrences_dialog import OccurrencesDialog
+from spanlab.ui.dialogs.open_server_dialog import OpenServerDialog, ServerLocation
 from spanlab.ui.dialogs.schema_editor import SchemaEditor
 from spanlab.ui.dialogs.shortcuts_dialog import ShortcutsDialog
 
@@ -48,6 +51,28 @@ class Prompts:
         path, _ = QFileDialog.getOpenFileName(parent, "Open Project", folder, PROJECT_FILTER)
         return path or None
 
+    def server_location(
+        self, parent: QWidget | None, recent: str | None, *, can_remember: bool
+    ) -> ServerLocation | None:
+        """A server project's address (no password), prefilled from ``recent``."""
+        dialog = OpenServerDialog(recent, can_remember=can_remember, parent=parent)
+        if dialog.exec() != QDialog.DialogCode.Accepted:
+            return None
+        return dialog.location()
+
+    def password(self, parent: QWidget | None, where: str) -> str | None:
+        """The database password for ``where`` (``user@host:port/db``); None when cancelled.
+
+        The answer goes straight to the connection; nobody stores it.
+        """
+        text, ok = QInputDialog.getText(
+            parent,
+            "Database Password",
+            f"Password for {where}:",
+            QLineEdit.EchoMode.Password,
+        )
+        return text if ok else None
+
     def new_project_path(self, parent: QWidget | None, folder: str) -> str | None:
         """Where to create a project (``.spanlab`` added when missing)."""
         path, _ = QFileDialog.getSaveFileName(
@@ -75,6 +100,20 @@ class Prompts:
         if dialog.exec() != QDialog.DialogCode.Accepted or not dialog.selected_paths():
             return None
         return dialog.selected_paths(), dialog.options(), dialog.folder()
+
+    def assign_request(
+        self,
+        parent: QWidget | None,
+        documents: Sequence[DocumentSummary],
+        people: Sequence[str],
+        assigned: Mapping[DocumentId, Sequence[str]],
+        selected: Sequence[int],
+    ) -> AssignRequest | None:
+        """Documents and annotators to assign (None when cancelled)."""
+        dialog = AssignDialog(documents, people, assigned, selected, parent)
+        if dialog.exec() != QDialog.DialogCode.Accepted:
+            return None
+        return dialog.request()
 
     def choose_occurrences(
         self,

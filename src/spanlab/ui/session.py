@@ -19,6 +19,8 @@ from spanlab.core.changes import ChangeSet
 from spanlab.core.errors import ProjectError, SpanLabError
 from spanlab.core.model import GOLD_ANNOTATOR, Annotator
 from spanlab.core.project import Command, Project
+from spanlab.core.team.credentials import PasswordPrompt
+from spanlab.core.team.credentials import open_project as open_with_credentials
 from spanlab.ui.undo import CoreCommand
 
 log = logging.getLogger(__name__)
@@ -83,11 +85,22 @@ class ProjectSession(QObject):
         return self._project is not None and self._annotator is not None
 
     # ------------------------------------------------------------------ lifecycle
-    def open_project(self, location: str | Path) -> Project:
+    def open_project(
+        self,
+        location: str | Path,
+        *,
+        password_prompt: PasswordPrompt | None = None,
+        remember_password: bool = False,
+    ) -> Project:
         """Open a project file or URL, replacing the current one.
 
+        A server's password comes from the URL, the password store or
+        ``password_prompt`` (see ``spanlab.core.team.credentials.open_project``); it is
+        kept only by the connection, never in the session, settings or logs.
+
         Raises:
-            ProjectError: the file is missing, damaged, locked or read-only.
+            ProjectError: the file is missing, damaged, locked or read-only, or the
+                server refused the login or cannot be reached.
         """
         path = Path(location) if "://" not in str(location) else None
         if path is not None and path.exists() and not os.access(path, os.W_OK):
@@ -95,7 +108,9 @@ class ProjectSession(QObject):
                 f"{path}: the project file is read-only; changes could not be saved "
                 "(make it writable, or open a copy)"
             )
-        project = Project.open(location)
+        project = open_with_credentials(
+            location, prompt=password_prompt, remember=remember_password
+        )
         self._install(project)
         return project
 

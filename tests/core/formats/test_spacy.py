@@ -10,30 +10,41 @@ from pathlib import Path
 import pytest
 import spacy
 from spacy.tokens import Doc, DocBin
+from spacy.training import Corpus
 from token_corpus import SCHEMA, LayerBuilder, export, make_document, news_corpus, single
 
 from spanlab.core.errors import SpanLabError
 from spanlab.core.formats.base import Alignment, ExportDocument, Tokenizer
-from spanlab.core.formats.spacy_docbin import EXPORTER, READER, words_and_spaces
+from spanlab.core.formats.spacy_docbin import EXPORTER, READER, USER_DATA_KEY, words_and_spaces
 from spanlab.core.formats.tokens import blank_english
 from spanlab.core.text import tokenize
 
 
 def load(path: Path) -> list[Doc]:
-    """The Docs of a .spacy file, as spaCy users load them."""
+    """The Docs of a .spacy file, or of every .spacy file in a folder (in name order)."""
     nlp = spacy.blank("en")
-    return list(DocBin().from_disk(path).get_docs(nlp.vocab))
+    files = sorted(path.glob("*.spacy")) if path.is_dir() else [path]
+    return [doc for file in files for doc in DocBin().from_disk(file).get_docs(nlp.vocab)]
+
+
+def files_under(folder: Path) -> list[str]:
+    return sorted(p.relative_to(folder).as_posix() for p in folder.rglob("*") if p.is_file())
+
+
+def content(docs: list[Doc]) -> list[tuple[object, object]]:
+    """Everything a Doc carries: tokens, ents, span groups and our user data."""
+    return [(doc.to_json(), doc.user_data[USER_DATA_KEY]) for doc in docs]
 
 
 def test_spacy_loads_the_docbin_with_our_entities_and_spans(tmp_path: Path) -> None:
     export(EXPORTER, news_corpus(), tmp_path)
-    assert sorted(p.name for p in tmp_path.iterdir()) == [
+    assert files_under(tmp_path) == [
         "config.cfg",
-        "dev.spacy",
-        "test.spacy",
-        "train.spacy",
+        "dev/dev-0001.spacy",
+        "test/test-0001.spacy",
+        "train/train-0001.spacy",
     ]
-    gold, kim = load(tmp_path / "train.spacy")
+    gold, kim = load(tmp_path / "train")
     corpus = news_corpus()
     assert gold.text == kim.text == corpus[0].document.text
     spans = sorted(corpus[0].layers[0].spans, key=lambda s: (s.start, s.end, s.label))
@@ -72,7 +83,8 @@ def test_round_trip_through_our_reader(tmp_path: Path) -> None:
     read = [
         d
         for name in ("train", "dev", "test")
-        for d in READER.read(tmp_path / f"{name}.spacy", options={})
+        for file in sorted((tmp_path / name).glob("*.spacy"))
+        for d in READER.read(file, options={})
     ]
     originals = [(item, layer) for item in corpus for layer in item.layers]
     assert len(read) == len(originals) == 5
@@ -110,7 +122,7 @@ def test_round_trip_through_our_reader(tmp_path: Path) -> None:
 
 def test_relation_offsets_are_readable_without_the_indexes(tmp_path: Path) -> None:
     export(EXPORTER, news_corpus()[:1], tmp_path)
-    gold = load(tmp_path / "train.spacy")[0]
+    gold = load(tmp_path / "train")[0]
     data = gold.user_data["spanlab"]
     for relation in data["relations"]:
         head = gold.char_span(*relation["head_offsets"])
@@ -128,7 +140,7 @@ def test_spacy_tokenizer_option(tmp_path: Path) -> None:
     layer.span("PERSON", "Chang Ho-jin")
     layer.span("LOCATION", "Seoul")
     export(EXPORTER, [single(document, layer.build())], tmp_path, tokenizer=Tokenizer.SPACY)
-    (doc,) = load(tmp_path / "corpus.spacy")
+    (doc,) = load(tmp_path / "corpus")
     assert [t.text for t in doc] == [t.text for t in spacy.blank("en")(document.text)]
     assert [(e.label_, e.text) for e in doc.ents] == [
         ("PERSON", "Chang Ho-jin"),
@@ -149,10 +161,10 @@ def test_refused_spans_and_their_relations_are_left_out(tmp_path: Path) -> None:
         "spans not on token boundaries (alignment: refuse)": 1,
         "relations whose span was left out (not on token boundaries)": 1,
     }
-    (doc,) = load(tmp_path / "r" / "corpus.spacy")
+    (doc,) = load(tmp_path / "r" / "corpus")
     assert [s.text for s in doc.spans["sc"]] == ["Kim"]
     report = export(EXPORTER, docs, tmp_path / "e", alignment=Alignment.EXPAND)
-    (doc,) = load(tmp_path / "e" / "corpus.spacy")
+    (doc,) = load(tmp_path / "e" / "corpus")
     assert [s.text for s in doc.spans["sc"]] == ["Jane Smith", "Kim"]
     assert len(doc.user_data["spanlab"]["relations"]) == 1
 
@@ -160,8 +172,8 @@ def test_refused_spans_and_their_relations_are_left_out(tmp_path: Path) -> None:
 def test_config_is_spacys_own_ner_config_with_our_paths(tmp_path: Path) -> None:
     report = export(EXPORTER, news_corpus(), tmp_path)
     config = spacy.util.load_config(tmp_path / "config.cfg", interpolate=False)
-    assert config["paths"]["train"] == "train.spacy"
-    assert config["paths"]["dev"] == "dev.spacy"
+    assert config["paths"]["train"] == "train"
+    assert config["paths"]["dev"] == "dev"
     assert config["paths"]["vectors"] is None
     assert config["nlp"]["lang"] == "en"
     assert config["nlp"]["pipeline"] == ["tok2vec", "ner"]
@@ -169,8 +181,35 @@ def test_config_is_spacys_own_ner_config_with_our_paths(tmp_path: Path) -> None:
 
     report = export(EXPORTER, news_corpus(splits=False), tmp_path / "nosplit")
     config = spacy.util.load_config(tmp_path / "nosplit" / "config.cfg", interpolate=False)
-    assert config["paths"]["train"] == config["paths"]["dev"] == "corpus.spacy"
+    assert config["paths"]["train"] == config["paths"]["dev"] == "corpus"
     assert any("the training data" in note for note in report.notes)
+
+
+def test_large_splits_are_several_files_with_the_same_docs(tmp_path: Path) -> None:
+    """Memory stays flat because files hold a bounded number of Docs; the Docs do not change."""
+    corpus = news_corpus(splits=False)
+    export(EXPORTER, corpus, tmp_path / "one")
+    report = export(EXPORTER, corpus, tmp_path / "two", extra={"spacy_docs_per_file": 2})
+    assert files_under(tmp_path / "two") == [
+        "config.cfg",
+        "corpus/corpus-0001.spacy",
+        "corpus/corpus-0002.spacy",
+        "corpus/corpus-0003.spacy",
+    ]
+    assert [len(load(f)) for f in sorted((tmp_path / "two" / "corpus").iterdir())] == [2, 2, 1]
+    assert content(load(tmp_path / "two" / "corpus")) == content(load(tmp_path / "one" / "corpus"))
+    assert not report.misaligned and not report.left_out
+    # spaCy's training reader takes the folder the config names, every file in it
+    nlp = spacy.blank("en")
+    examples = list(Corpus(tmp_path / "two" / "corpus")(nlp))
+    assert [e.reference.text for e in examples] == [
+        item.document.text for item in corpus for _ in item.layers
+    ]
+
+
+def test_docs_per_file_must_be_positive(tmp_path: Path) -> None:
+    with pytest.raises(SpanLabError, match="at least 1"):
+        export(EXPORTER, news_corpus()[:1], tmp_path, extra={"spacy_docs_per_file": 0})
 
 
 def test_reader_takes_plain_spacy_docbins(tmp_path: Path) -> None:
@@ -205,7 +244,8 @@ def test_spacy_train_runs_on_the_export(tmp_path: Path) -> None:
     """``spacy train`` accepts the data and the config: one short run from blank English."""
     out = tmp_path / "export"
     corpus: list[ExportDocument] = news_corpus()
-    export(EXPORTER, corpus, out)
+    export(EXPORTER, corpus, out, extra={"spacy_docs_per_file": 1})
+    assert len(list((out / "train").glob("*.spacy"))) == 2  # a folder of several files
     env = {**os.environ, "HF_HUB_OFFLINE": "1", "PYTHONWARNINGS": "ignore"}
     result = subprocess.run(
         [

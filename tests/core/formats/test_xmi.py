@@ -197,6 +197,32 @@ def test_reserved_and_unusable_attribute_names(tmp_path: Path) -> None:
     assert dict(lee.attributes) == {}
 
 
+def test_each_zip_has_the_type_system_of_its_own_attributes(tmp_path: Path) -> None:
+    """Type systems are built once per export and shared, yet each fits its document."""
+    plain, extra, plain_again = (
+        make_document(62 + n, f"d{n}", "Kim met Lee in Seoul.") for n in range(3)
+    )
+    layers = []
+    for document, attributes in ((plain, {}), (extra, {"confidence": "high"}), (plain_again, {})):
+        layer = LayerBuilder(document, "gold")
+        layer.span("PERSON", "Kim", attributes=attributes)
+        layer.span("LOCATION", "Seoul")
+        layers.append(single(document, layer.build()))
+    export(EXPORTER, layers, tmp_path)
+
+    def span_features(name: str) -> tuple[set[str], object]:
+        ts, cas, _ = open_zip(tmp_path / f"{name}.zip")
+        kim, seoul = cas.select(SPAN_TYPE)
+        assert (kim.get_covered_text(), seoul.get_covered_text()) == ("Kim", "Seoul")
+        features = {f.name for f in ts.get_type(SPAN_TYPE).all_features}
+        return features, kim.get("confidence") if "confidence" in features else None
+
+    base, _ = span_features("000062-d0")
+    assert "confidence" not in base
+    assert span_features("000063-d1") == (base | {"confidence"}, "high")
+    assert span_features("000064-d2") == (base, None)
+
+
 def test_export_is_byte_for_byte_deterministic(tmp_path: Path) -> None:
     export(EXPORTER, one_layer_corpus(), tmp_path / "a")
     export(EXPORTER, one_layer_corpus(), tmp_path / "b")

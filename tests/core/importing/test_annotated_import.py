@@ -43,10 +43,18 @@ def snapshot(project: Project) -> Any:
     )
 
 
+def imported(project: Project, *names: str, **options: Any) -> AnnotatedImportReport:
+    """Import sample files (names in tests/data/formats); every one must go in."""
+    report = import_annotated(project, [DATA / name for name in names], **options)
+    assert report.ok, report.problems
+    return report
+
+
 def refused(
-    project: Project, path: Path, *needles: str, line: int | None = None, **options: Any
+    project: Project, name: str, *needles: str, line: int | None = None, **options: Any
 ) -> AnnotatedImportReport:
-    """Import a broken file; it must be refused with the messages and change nothing."""
+    """Import a broken sample file; it must be refused with the messages and change nothing."""
+    path = DATA / name
     before = snapshot(project)
     report = import_annotated(project, [path], **options)
     assert not report.ok
@@ -71,8 +79,7 @@ def spans_of(project: Project, annotator: str) -> list[tuple[str, str]]:
 
 
 def test_a_good_brat_document_is_imported_with_relation_and_attribute(project: Project) -> None:
-    report = import_annotated(project, [DATA / "brat-good"], annotator="alice")
-    assert report.ok, report.problems
+    report = imported(project, "brat-good", annotator="alice")
     [result] = report.files
     assert (result.created, result.spans, result.relations) == (1, 3, 1)
     [doc] = project.documents()
@@ -85,20 +92,20 @@ def test_a_good_brat_document_is_imported_with_relation_and_attribute(project: P
 
 
 def test_brat_needs_to_be_told_whose_annotations_these_are(project: Project) -> None:
-    refused(project, DATA / "brat-good", "pass --annotator NAME")
+    refused(project, "brat-good", "pass --annotator NAME")
 
 
 # --------------------------------------------------------------------------- offsets
 
 
 def test_offsets_outside_the_text_are_refused(project: Project) -> None:
-    refused(project, DATA / "brat-outside", "ends after the text", line=4, annotator="a")
+    refused(project, "brat-outside", "ends after the text", line=4, annotator="a")
 
 
 def test_covered_text_that_matches_no_unit_is_refused(project: Project) -> None:
     refused(
         project,
-        DATA / "brat-text-mismatch",
+        "brat-text-mismatch",
         "covers 'Seoul' in the text, but the file says 'Tokyo'",
         line=4,
         annotator="a",
@@ -108,8 +115,7 @@ def test_covered_text_that_matches_no_unit_is_refused(project: Project) -> None:
 def test_utf16_offsets_are_recognised_by_the_covered_text_and_converted(
     project: Project,
 ) -> None:
-    report = import_annotated(project, [DATA / "labelstudio-utf16.json"])
-    assert report.ok, report.problems
+    report = imported(project, "labelstudio-utf16.json")
     assert any("UTF-16 code units" in n for n in report.files[0].notes)
     assert sorted(spans_of(project, "dana@example.org")) == [
         ("COUNTRY", "🇰🇷"),
@@ -119,8 +125,7 @@ def test_utf16_offsets_are_recognised_by_the_covered_text_and_converted(
 
 
 def test_byte_offsets_are_recognised_and_converted(project: Project) -> None:
-    report = import_annotated(project, [DATA / "jsonl-bytes.jsonl"])
-    assert report.ok, report.problems
+    report = imported(project, "jsonl-bytes.jsonl")
     assert any("UTF-8 bytes" in n for n in report.files[0].notes)
     assert sorted(spans_of(project, "carol")) == [("DATE", "Friday"), ("LOCATION", "Seoul")]
 
@@ -128,23 +133,21 @@ def test_byte_offsets_are_recognised_and_converted(project: Project) -> None:
 def test_label_studio_text_that_does_not_match_is_refused(project: Project) -> None:
     refused(
         project,
-        DATA / "labelstudio-mismatch.json",
+        "labelstudio-mismatch.json",
         "the file says 'Sunday'",
         line=15,
     )
 
 
 def test_doccano_code_points_are_kept_when_they_fit(project: Project) -> None:
-    report = import_annotated(project, [DATA / "doccano-codepoints.jsonl"], annotator="erin")
-    assert report.ok, report.problems
+    imported(project, "doccano-codepoints.jsonl", annotator="erin")
     assert sorted(spans_of(project, "erin")) == [("DATE", "Friday"), ("LOCATION", "Seoul")]
 
 
 def test_doccano_utf16_offsets_are_detected_with_the_grapheme_heuristic(
     project: Project,
 ) -> None:
-    report = import_annotated(project, [DATA / "doccano-utf16.jsonl"], annotator="erin")
-    assert report.ok, report.problems
+    report = imported(project, "doccano-utf16.jsonl", annotator="erin")
     assert any("UTF-16 code units" in n and "character boundaries" in n for n in report.notes)
     assert sorted(spans_of(project, "erin")) == [
         ("COUNTRY", "🇰🇷"),
@@ -156,7 +159,7 @@ def test_doccano_utf16_offsets_are_detected_with_the_grapheme_heuristic(
 def test_doccano_offsets_that_fit_no_unit_are_refused(project: Project) -> None:
     refused(
         project,
-        DATA / "doccano-cut-emoji.jsonl",
+        "doccano-cut-emoji.jsonl",
         "cuts a character in two",
         "ends after the text",
         line=1,
@@ -165,8 +168,7 @@ def test_doccano_offsets_that_fit_no_unit_are_refused(project: Project) -> None:
 
 
 def test_doccano_label_triples_are_read(project: Project) -> None:
-    report = import_annotated(project, [DATA / "doccano-label-shape.jsonl"], annotator="erin")
-    assert report.ok, report.problems
+    imported(project, "doccano-label-shape.jsonl", annotator="erin")
     assert sorted(spans_of(project, "erin")) == [("LOCATION", "Seoul"), ("PERSON", "Baek Tae-jin")]
 
 
@@ -174,8 +176,7 @@ def test_doccano_label_triples_are_read(project: Project) -> None:
 
 
 def test_offsets_of_a_crlf_text_are_mapped_onto_the_canonical_text(project: Project) -> None:
-    report = import_annotated(project, [DATA / "brat-crlf"], annotator="a")
-    assert report.ok, report.problems
+    report = imported(project, "brat-crlf", annotator="a")
     assert any("CR/CRLF line breaks became LF" in n for n in report.files[0].notes)
     [doc] = project.documents()
     assert "\r" not in project.document(doc.id).text
@@ -187,7 +188,7 @@ def test_offsets_of_a_crlf_text_are_mapped_onto_the_canonical_text(project: Proj
 
 
 def test_a_span_ending_inside_a_crlf_pair_is_refused(project: Project) -> None:
-    refused(project, DATA / "brat-crlf-split", "inside text that is changed", line=2, annotator="a")
+    refused(project, "brat-crlf-split", "inside text that is changed", line=2, annotator="a")
 
 
 def test_the_canonical_map_follows_every_canonicalisation_step() -> None:
@@ -209,16 +210,15 @@ def test_the_canonical_map_follows_every_canonicalisation_step() -> None:
 
 
 def test_discontinuous_brat_spans_are_refused_naming_the_line(project: Project) -> None:
-    refused(project, DATA / "brat-discontinuous", "is discontinuous", line=4, annotator="a")
+    refused(project, "brat-discontinuous", "is discontinuous", line=4, annotator="a")
 
 
 def test_zero_length_spans_are_refused(project: Project) -> None:
-    refused(project, DATA / "brat-zero-length", "is empty", line=4, annotator="a")
+    refused(project, "brat-zero-length", "is empty", line=4, annotator="a")
 
 
 def test_duplicate_spans_are_merged_with_a_note(project: Project) -> None:
-    report = import_annotated(project, [DATA / "brat-duplicate"], annotator="a")
-    assert report.ok, report.problems
+    report = imported(project, "brat-duplicate", annotator="a")
     assert any("repeats span T1" in n for n in report.files[0].notes)
     assert sorted(spans_of(project, "a")) == [
         ("PERSON", "Baek Tae-jin"),
@@ -229,17 +229,16 @@ def test_duplicate_spans_are_merged_with_a_note(project: Project) -> None:
 
 
 def test_duplicate_spans_with_different_attributes_are_refused(project: Project) -> None:
-    refused(project, DATA / "jsonl-duplicate-conflict.jsonl", "different values for former", line=1)
+    refused(project, "jsonl-duplicate-conflict.jsonl", "different values for former", line=1)
 
 
 def test_overlapping_spans_are_kept(project: Project) -> None:
-    report = import_annotated(project, [DATA / "brat-overlap"], annotator="a")
-    assert report.ok, report.problems
+    imported(project, "brat-overlap", annotator="a")
     assert len(spans_of(project, "a")) == 4
 
 
 def test_brat_events_are_refused(project: Project) -> None:
-    refused(project, DATA / "brat-event", "SpanLab has no events", line=5, annotator="a")
+    refused(project, "brat-event", "SpanLab has no events", line=5, annotator="a")
 
 
 # --------------------------------------------------------------------------- schema
@@ -248,7 +247,7 @@ def test_brat_events_are_refused(project: Project) -> None:
 def test_missing_labels_and_relation_types_are_refused_by_default(project: Project) -> None:
     refused(
         project,
-        DATA / "brat-missing-label",
+        "brat-missing-label",
         "label 'CITY' is not in the project's schema (lines 4, 5); use --add-labels",
         line=4,
         annotator="a",
@@ -256,10 +255,7 @@ def test_missing_labels_and_relation_types_are_refused_by_default(project: Proje
 
 
 def test_add_labels_extends_the_schema_with_what_is_used(project: Project) -> None:
-    report = import_annotated(
-        project, [DATA / "brat-missing-label"], annotator="a", add_labels=True
-    )
-    assert report.ok, report.problems
+    report = imported(project, "brat-missing-label", annotator="a", add_labels=True)
     assert report.labels_added == ["CITY"]
     assert report.relation_types_added == ["LOCATED_AT"]
     schema = project.schema()
@@ -272,7 +268,7 @@ def test_add_labels_extends_the_schema_with_what_is_used(project: Project) -> No
 def test_relations_that_break_the_type_constraints_are_refused(project: Project) -> None:
     refused(
         project,
-        DATA / "brat-constraint",
+        "brat-constraint",
         "HOLDS_ROLE needs PERSON -> ROLE, not PERSON -> LOCATION",
         line=5,
         annotator="a",
@@ -283,15 +279,13 @@ def test_relations_that_break_the_type_constraints_are_refused(project: Project)
 
 
 def test_relations_pointing_at_missing_spans_are_reported(project: Project) -> None:
-    refused(
-        project, DATA / "brat-missing-span", "its tail 'T9' is not a span", line=4, annotator="a"
-    )
+    refused(project, "brat-missing-span", "its tail 'T9' is not a span", line=4, annotator="a")
 
 
 def test_doccano_relation_to_a_missing_entity_is_reported(project: Project) -> None:
     refused(
         project,
-        DATA / "doccano-missing-span.jsonl",
+        "doccano-missing-span.jsonl",
         "its tail '7' is not a span",
         line=1,
         annotator="a",
@@ -301,7 +295,7 @@ def test_doccano_relation_to_a_missing_entity_is_reported(project: Project) -> N
 def test_label_studio_relation_without_a_type_is_reported(project: Project) -> None:
     refused(
         project,
-        DATA / "labelstudio-untyped-relation.json",
+        "labelstudio-untyped-relation.json",
         "needs exactly one relation type",
         line=43,
     )
@@ -311,15 +305,15 @@ def test_label_studio_relation_without_a_type_is_reported(project: Project) -> N
 
 
 def test_a_broken_json_line_names_the_line(project: Project) -> None:
-    refused(project, DATA / "jsonl-broken-line.jsonl", "invalid JSON", line=2)
+    refused(project, "jsonl-broken-line.jsonl", "invalid JSON", line=2)
 
 
 def test_a_hash_that_does_not_match_the_text_is_refused(project: Project) -> None:
-    refused(project, DATA / "jsonl-sha-mismatch.jsonl", "sha256", line=1)
+    refused(project, "jsonl-sha-mismatch.jsonl", "sha256", line=1)
 
 
 def test_the_same_document_and_annotator_twice_is_refused(project: Project) -> None:
-    refused(project, DATA / "jsonl-same-layer-twice.jsonl", "twice in this import", line=2)
+    refused(project, "jsonl-same-layer-twice.jsonl", "twice in this import", line=2)
 
 
 def test_a_bad_file_is_skipped_whole_and_the_others_are_imported(project: Project) -> None:
@@ -341,14 +335,15 @@ def test_all_or_nothing_imports_nothing_when_one_file_is_bad(project: Project) -
 
 
 def test_all_or_nothing_imports_everything_in_one_go(project: Project) -> None:
-    report = import_annotated(
+    report = imported(
         project,
-        [DATA / "brat-missing-label", DATA / "labelstudio-utf16.json", DATA / "jsonl-bytes.jsonl"],
+        "brat-missing-label",
+        "labelstudio-utf16.json",
+        "jsonl-bytes.jsonl",
         annotator="a",
         all_or_nothing=True,
         add_labels=True,
     )
-    assert report.ok, report.problems
     assert report.labels_added == ["CITY"]
     assert len(project.documents()) == 1  # the same text, annotated by three people
     assert [f.created for f in report.files] == [1, 0, 0]
@@ -360,14 +355,13 @@ def test_all_or_nothing_imports_everything_in_one_go(project: Project) -> None:
 def test_existing_annotations_refuse_the_file_unless_replace(
     project: Project, tmp_path: Path
 ) -> None:
-    assert import_annotated(project, [DATA / "brat-good"], annotator="a").ok
-    refused(project, DATA / "brat-overlap", "a already has 3 span(s)", annotator="a")
-    report = import_annotated(project, [DATA / "brat-overlap"], annotator="a", replace=True)
-    assert report.ok, report.problems
+    imported(project, "brat-good", annotator="a")
+    refused(project, "brat-overlap", "a already has 3 span(s)", annotator="a")
+    report = imported(project, "brat-overlap", annotator="a", replace=True)
     assert any("are replaced" in n for n in report.files[0].notes)
     assert len(spans_of(project, "a")) == 4
-    other = import_annotated(project, [DATA / "brat-overlap"], annotator="b")
-    assert other.ok and other.files[0].matched == 1
+    other = imported(project, "brat-overlap", annotator="b")
+    assert other.files[0].matched == 1
 
 
 def test_unknown_paths_and_files_are_reported(project: Project, tmp_path: Path) -> None:

@@ -174,15 +174,8 @@ def token_cohen_kappa(
     outside_label: str = OUTSIDE,
 ) -> TokenAgreement:
     """Cohen's kappa of two annotators over the tokens of the documents both finished."""
-    table = token_label_table(
-        spans,
-        tokens,
-        annotators=(annotator_a, annotator_b),
-        completed=completed,
-        tagging=tagging,
-        outside_label=outside_label,
-    )
-    return _agreement(table, cohen_kappa)
+    options = _TableOptions((annotator_a, annotator_b), completed, tagging, outside_label)
+    return _agreement(options.table(spans, tokens), cohen_kappa)
 
 
 def token_fleiss_kappa(
@@ -195,15 +188,8 @@ def token_fleiss_kappa(
     outside_label: str = OUTSIDE,
 ) -> TokenAgreement:
     """Fleiss' kappa over the tokens of the documents every annotator finished."""
-    table = token_label_table(
-        spans,
-        tokens,
-        annotators=annotators,
-        completed=completed,
-        tagging=tagging,
-        outside_label=outside_label,
-    )
-    return _agreement(table, fleiss_kappa)
+    options = _TableOptions(annotators, completed, tagging, outside_label)
+    return _agreement(options.table(spans, tokens), fleiss_kappa)
 
 
 def token_krippendorff_alpha(
@@ -219,16 +205,8 @@ def token_krippendorff_alpha(
 
     Documents finished by fewer than two annotators are not pairable and are not used.
     """
-    table = token_label_table(
-        spans,
-        tokens,
-        annotators=annotators,
-        completed=completed,
-        minimum_annotators=2,
-        tagging=tagging,
-        outside_label=outside_label,
-    )
-    return _agreement(table, krippendorff_alpha_nominal)
+    options = _TableOptions(annotators, completed, tagging, outside_label, minimum_annotators=2)
+    return _agreement(options.table(spans, tokens), krippendorff_alpha_nominal)
 
 
 def token_confusion_matrix(
@@ -242,14 +220,8 @@ def token_confusion_matrix(
     outside_label: str = OUTSIDE,
 ) -> ConfusionMatrix:
     """Token categories of a (rows) against b (columns), ``outside_label`` included."""
-    table = token_label_table(
-        spans,
-        tokens,
-        annotators=(annotator_a, annotator_b),
-        completed=completed,
-        tagging=tagging,
-        outside_label=outside_label,
-    )
+    options = _TableOptions((annotator_a, annotator_b), completed, tagging, outside_label)
+    table = options.table(spans, tokens)
     counts: Counter[tuple[str, str]] = Counter()
     for first, second in table.rows:
         if first is not None and second is not None:
@@ -265,6 +237,28 @@ def token_confusion_matrix(
         instances=empty_instances(),
         documents=len(table.documents),
     )
+
+
+@dataclass(frozen=True, slots=True)
+class _TableOptions:
+    """The ``token_label_table`` arguments the public coefficient functions pass on."""
+
+    annotators: Sequence[AnnotatorId] | None
+    completed: CompletedDocuments | None
+    tagging: Tagging
+    outside_label: str
+    minimum_annotators: int | None = None
+
+    def table(self, spans: Iterable[Span], tokens: Tokens) -> TokenTable:
+        return token_label_table(
+            spans,
+            tokens,
+            annotators=self.annotators,
+            completed=self.completed,
+            minimum_annotators=self.minimum_annotators,
+            tagging=self.tagging,
+            outside_label=self.outside_label,
+        )
 
 
 def _agreement(

@@ -66,10 +66,8 @@ from spanlab.core.formats.tokens import (
     TaggedSentence,
     decode_tags,
     detect_scheme,
-    document_sentences,
     normalise_scheme,
-    tag_layer,
-    where,
+    tagged_layers,
 )
 from spanlab.core.schema import Schema
 
@@ -102,32 +100,27 @@ class ConllExporter:
         """Write ``documents`` (all of one split) under ``out_dir`` and fill ``report``."""
         scheme = normalise_scheme(options.scheme)
         report.note(f"CoNLL tags use the {scheme} scheme")
+        layers = tagged_layers(
+            documents,
+            alignment=options.alignment,
+            tokenizer=options.tokenizer,
+            scheme=scheme,
+            report=report,
+            format_name="CoNLL",
+        )
         with output_files(out_dir) as files:
-            for item in documents:
-                document = item.document
+            for item, _layer, tagged in layers:
                 if len(item.layers) > 1:
                     report.note(
                         "CoNLL has no place for annotator names: each annotator's layer of a "
                         "document is written as its own -DOCSTART- document, in layer order"
                     )
-                sentences = document_sentences(document.text, options.tokenizer)
-                for layer in item.layers:
-                    tagged = tag_layer(
-                        document.text,
-                        sentences,
-                        layer,
-                        alignment=options.alignment,
-                        scheme=scheme,
-                        report=report,
-                        format_name="CoNLL",
-                        where=where(document, layer),
-                    )
-                    if options.one_file:
-                        name = output_name(item.split, DEFAULT_STEM, SUFFIX)
-                    else:
-                        folder = split_dir(Path(), item.split)
-                        name = str(folder / f"{document_name(document)}{SUFFIX}")
-                    files.get(name).write(conll_block(tagged))
+                if options.one_file:
+                    name = output_name(item.split, DEFAULT_STEM, SUFFIX)
+                else:
+                    folder = split_dir(Path(), item.split)
+                    name = str(folder / f"{document_name(item.document)}{SUFFIX}")
+                files.get(name).write(conll_block(tagged))
 
 
 class ConllReader:

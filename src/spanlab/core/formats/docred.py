@@ -45,15 +45,12 @@ from spanlab.core.formats.base import (
     ExportOptions,
     ExportReport,
     Feature,
-    output_name,
 )
-from spanlab.core.formats.common import output_files
 from spanlab.core.formats.tokens import (
     AlignedSpan,
-    JsonArrays,
     align_layer,
-    document_sentences,
     where,
+    write_json_arrays,
 )
 from spanlab.core.model import Document, SpanId
 from spanlab.core.schema import Schema
@@ -84,18 +81,16 @@ class DocredExporter:
         """Write ``documents`` (all of one split) under ``out_dir`` and fill ``report``."""
         if any(spec.symmetric for spec in schema.relations):
             report.note("DocRED: symmetric relation types are written in both directions")
-        with output_files(out_dir) as files:
-            arrays = JsonArrays(files)
-            for item in documents:
-                name = output_name(item.split, DEFAULT_STEM, SUFFIX)
-                arrays.open(name)
-                sentences = document_sentences(item.document.text, options.tokenizer)
-                for layer in item.layers:
-                    arrays.add(
-                        name,
-                        docred_record(item.document, sentences, layer, schema, options, report),
-                    )
-            arrays.finish()
+        write_json_arrays(
+            documents,
+            out_dir,
+            tokenizer=options.tokenizer,
+            records=lambda document, sentences, layer: [
+                docred_record(document, sentences, layer, schema, options, report)
+            ],
+            stem=DEFAULT_STEM,
+            suffix=SUFFIX,
+        )
 
 
 def docred_record(

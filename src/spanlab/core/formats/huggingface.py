@@ -51,12 +51,10 @@ from spanlab.core.formats.base import (
 )
 from spanlab.core.formats.common import output_files
 from spanlab.core.formats.tokens import (
-    document_sentences,
     dumps,
     normalise_scheme,
-    tag_layer,
     tag_names,
-    where,
+    tagged_layers,
 )
 from spanlab.core.schema import Schema
 
@@ -94,40 +92,35 @@ class HuggingFaceExporter:
         out_dir.mkdir(parents=True, exist_ok=True)
         names = _existing_names(out_dir) or tag_names(schema.label_names, scheme)
         ids = {name: index for index, name in enumerate(names)}
+        layers = tagged_layers(
+            documents,
+            alignment=options.alignment,
+            tokenizer=options.tokenizer,
+            scheme=scheme,
+            report=report,
+            format_name="Hugging Face token classification",
+        )
         with output_files(out_dir) as files:
-            for item in documents:
-                document = item.document
+            for item, layer, tagged in layers:
                 handle = files.get(output_name(item.split, DEFAULT_STEM, SUFFIX))
-                sentences = document_sentences(document.text, options.tokenizer)
-                for layer in item.layers:
-                    tagged = tag_layer(
-                        document.text,
-                        sentences,
-                        layer,
-                        alignment=options.alignment,
-                        scheme=scheme,
-                        report=report,
-                        format_name="Hugging Face token classification",
-                        where=where(document, layer),
-                    )
-                    for tags in (sentence.tags for sentence in tagged):
-                        for tag in tags:
-                            if tag not in ids:
-                                _add_label(names, ids, tag, scheme, report)
-                    base = f"{document.id}:{layer.annotator}"
-                    if rows == "document":
-                        tokens = [t.text for sentence in tagged for t in sentence.tokens]
-                        tag_ids = [ids[tag] for sentence in tagged for tag in sentence.tags]
-                        handle.write(_row(base, tokens, tag_ids))
-                        continue
-                    for index, sentence in enumerate(tagged):
-                        handle.write(
-                            _row(
-                                f"{base}:{index}",
-                                [t.text for t in sentence.tokens],
-                                [ids[tag] for tag in sentence.tags],
-                            )
+                for tags in (sentence.tags for sentence in tagged):
+                    for tag in tags:
+                        if tag not in ids:
+                            _add_label(names, ids, tag, scheme, report)
+                base = f"{item.document.id}:{layer.annotator}"
+                if rows == "document":
+                    tokens = [t.text for sentence in tagged for t in sentence.tokens]
+                    tag_ids = [ids[tag] for sentence in tagged for tag in sentence.tags]
+                    handle.write(_row(base, tokens, tag_ids))
+                    continue
+                for index, sentence in enumerate(tagged):
+                    handle.write(
+                        _row(
+                            f"{base}:{index}",
+                            [t.text for t in sentence.tokens],
+                            [ids[tag] for tag in sentence.tags],
                         )
+                    )
         (out_dir / LABEL_NAMES).write_text(
             json.dumps(names, ensure_ascii=False, indent=2) + "\n", encoding="utf-8"
         )

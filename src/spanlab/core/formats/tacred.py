@@ -42,15 +42,12 @@ from spanlab.core.formats.base import (
     ExportOptions,
     ExportReport,
     Feature,
-    output_name,
 )
-from spanlab.core.formats.common import output_files
 from spanlab.core.formats.tokens import (
     AlignedSpan,
-    JsonArrays,
     align_layer,
-    document_sentences,
     where,
+    write_json_arrays,
 )
 from spanlab.core.model import Document, SpanId
 from spanlab.core.schema import Schema
@@ -87,18 +84,16 @@ class TacredExporter:
                 "TACRED: no_relation examples are written for pairs of labels some "
                 "relation type allows"
             )
-        with output_files(out_dir) as files:
-            arrays = JsonArrays(files)
-            for item in documents:
-                name = output_name(item.split, DEFAULT_STEM, SUFFIX)
-                arrays.open(name)
-                sentences = document_sentences(item.document.text, options.tokenizer)
-                for layer in item.layers:
-                    for example in _examples(
-                        item.document, sentences, layer, schema, options, report
-                    ):
-                        arrays.add(name, example)
-            arrays.finish()
+        write_json_arrays(
+            documents,
+            out_dir,
+            tokenizer=options.tokenizer,
+            records=lambda document, sentences, layer: _examples(
+                document, sentences, layer, schema, options, report
+            ),
+            stem=DEFAULT_STEM,
+            suffix=SUFFIX,
+        )
 
 
 def _pair_labels(

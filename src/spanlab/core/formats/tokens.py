@@ -41,13 +41,21 @@ import functools
 import json
 import re
 from bisect import bisect_left, bisect_right
-from collections.abc import Iterable, Iterator, Mapping, Sequence
+from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
 from dataclasses import dataclass
+from pathlib import Path
 from typing import TYPE_CHECKING, Any, Final, Protocol, TypeVar
 
 from spanlab.core.errors import SpanLabError
-from spanlab.core.formats.base import Alignment, AnnotationLayer, ExportReport, Tokenizer
-from spanlab.core.formats.common import OutputFiles
+from spanlab.core.formats.base import (
+    Alignment,
+    AnnotationLayer,
+    ExportDocument,
+    ExportReport,
+    Tokenizer,
+    output_name,
+)
+from spanlab.core.formats.common import OutputFiles, output_files
 from spanlab.core.model import Document, Span
 from spanlab.core.text import SEPARATORS, Token, sentence_spans, sentence_tokens
 
@@ -59,6 +67,7 @@ __all__ = [
     "SPACY_MISSING",
     "AlignedSpan",
     "JsonArrays",
+    "LayerRecords",
     "TaggedSentence",
     "TokenIndex",
     "TokenSpan",
@@ -591,3 +600,66 @@ class JsonArrays:
         """Close every array (call before the files are closed)."""
         for name, count in self.counts.items():
             self.files.get(name).write("\n]\n" if count else "]\n")
+
+
+LayerRecords = Callable[[Document, list[list[Token]], AnnotationLayer], Iterable[Any]]
+"""The JSON records of one annotation layer of a document, given its sentences."""
+
+
+def write_json_arrays(
+    documents: Iterable[ExportDocument],
+    out_dir: Path,
+    *,
+    tokenizer: Tokenizer,
+    records: LayerRecords,
+    stem: str,
+    suffix: str,
+) -> None:
+    """One JSON array file per split holding ``records`` of every layer, in document order.
+
+    Documents are tokenized once whatever the number of layers, and records are streamed
+    to disk as they come (TACRED and DocRED exports of large projects stay small in memory).
+    """
+    with output_files(out_dir) as files:
+        arrays = JsonArrays(files)
+        for item in documents:
+            name = output_name(item.split, stem, suffix)
+            arrays.open(name)
+            sentences = document_sentences(item.document.text, tokenizer)
+            for layer in item.layers:
+                for record in records(item.document, sentences, layer):
+                    arrays.add(name, record)
+        arrays.finish()
+
+
+def tagged_layers(
+    documents: Iterable[ExportDocument],
+    *,
+    alignment: Alignment,
+    tokenizer: Tokenizer,
+    scheme: str,
+    report: ExportReport,
+    format_name: str,
+) -> Iterator[tuple[ExportDocument, AnnotationLayer, list[TaggedSentence]]]:
+    """Each layer of each document with its flat tagging (CoNLL, Hugging Face).
+
+    A document is tokenized once, however many annotators' layers it has.
+    """
+    for item in documents:
+        document = item.document
+        sentences = document_sentences(document.text, tokenizer)
+        for layer in item.layers:
+            yield (
+                item,
+                layer,
+                tag_layer(
+                    document.text,
+                    sentences,
+                    layer,
+                    alignment=alignment,
+                    scheme=scheme,
+                    report=report,
+                    format_name=format_name,
+                    where=where(document, layer),
+                ),
+            )

@@ -31,6 +31,10 @@ Offsets: XMI counts UTF-16 code units (Java); cassis converts SpanLab's code poi
 on write and back on read, so spans after emoji stay where they are. Spans are
 written with their exact offsets (no token alignment).
 
+Speed: the type system (with its cassis classes, looked-up types and
+``TypeSystem.xml`` bytes) is built once per distinct attribute set in an export, not
+per document; what remains per document is mostly cassis' own XMI serializer.
+
 Reading takes a ``.zip`` (each ``.xmi`` inside, with the ``TypeSystem.xml`` next to
 it) or an ``.xmi`` with ``TypeSystem.xml`` in its folder, and gives back the text,
 the title, ``webanno.custom.Span`` spans (or DKPro ``NamedEntity`` spans, label from
@@ -54,6 +58,7 @@ from pathlib import Path
 from typing import Any, Final
 
 from cassis import Cas, TypeSystem, load_cas_from_xmi, load_typesystem
+from cassis.typesystem import Type
 from lxml import etree
 
 from spanlab.core.errors import InputError
@@ -167,7 +172,10 @@ def _attribute_features(schema: Schema, layer: AnnotationLayer | None) -> _Featu
 
 def build_typesystem(schema: Schema, layer: AnnotationLayer | None = None) -> TypeSystem:
     """The type system for ``schema`` (plus attributes ``layer`` uses beyond it)."""
-    features = _attribute_features(schema, layer)
+    return _typesystem(_attribute_features(schema, layer))
+
+
+def _typesystem(features: _Features) -> TypeSystem:
     ts = TypeSystem()
     meta = ts.create_type(DOCUMENT_METADATA, supertypeName="uima.tcas.DocumentAnnotation")
     for name in ("documentTitle", "documentId", "documentUri"):
@@ -240,6 +248,7 @@ class XmiExporter:
         report: ExportReport,
     ) -> None:
         """Write ``documents`` (all of one split) under ``out_dir`` and fill ``report``."""
+        prepared = _PreparedTypes(schema)
         for item in documents:
             document = item.document
             folder = split_dir(out_dir, item.split)
@@ -252,29 +261,79 @@ class XmiExporter:
                     "written as <document>-<annotator>.zip"
                 )
             for layer in item.layers:
-                ts = build_typesystem(schema, layer)
-                cas = _layer_cas(ts, document, layer, sentences, report)
+                types = prepared.for_layer(layer)
+                cas = _layer_cas(types, document, layer, sentences, report)
                 name = (
                     stem if len(item.layers) == 1 else f"{stem}-{safe_folder_name(layer.annotator)}"
                 )
-                _write_zip(folder / f"{name}.zip", stem, cas, ts)
+                _write_zip(folder / f"{name}.zip", stem, cas, types.xml)
+
+
+@dataclass(frozen=True, slots=True)
+class _Types:
+    """A type system with what every document needs from it, built once per export.
+
+    Building a cassis ``TypeSystem`` and its feature-structure classes costs more
+    than filling a document's CAS, so documents share it (a CAS never changes its
+    type system) along with the looked-up types and the ``TypeSystem.xml`` bytes.
+    """
+
+    ts: TypeSystem
+    xml: bytes
+    declared: _Features
+    meta: Type
+    sentence: Type
+    token: Type
+    span: Type
+    relation: Type
+
+    @classmethod
+    def build(cls, features: _Features) -> _Types:
+        ts = _typesystem(features)
+        return cls(
+            ts=ts,
+            xml=str(ts.to_xml()).encode("utf-8"),
+            declared=_declared_features(ts),
+            meta=ts.get_type(DOCUMENT_METADATA),
+            sentence=ts.get_type(SENTENCE_TYPE),
+            token=ts.get_type(TOKEN_TYPE),
+            span=ts.get_type(SPAN_TYPE),
+            relation=ts.get_type(RELATION_TYPE),
+        )
+
+
+_FeatureItems = tuple[tuple[str, tuple[str, str]], ...]
+
+
+class _PreparedTypes:
+    """The ``_Types`` of each distinct attribute set (usually just the schema's one)."""
+
+    def __init__(self, schema: Schema) -> None:
+        self._schema = schema
+        self._built: dict[tuple[_FeatureItems, _FeatureItems], _Types] = {}
+
+    def for_layer(self, layer: AnnotationLayer) -> _Types:
+        features = _attribute_features(self._schema, layer)
+        key = (tuple(features.spans.items()), tuple(features.relations.items()))
+        types = self._built.get(key)
+        if types is None:
+            types = self._built[key] = _Types.build(features)
+        return types
 
 
 def _layer_cas(
-    ts: TypeSystem,
+    types: _Types,
     document: Document,
     layer: AnnotationLayer,
     sentences: list[list[Any]],
     report: ExportReport,
 ) -> Cas:
-    declared = _declared_features(ts)
-    span_table, relation_table = declared.spans, declared.relations
-    cas = Cas(typesystem=ts)
+    span_table, relation_table = types.declared.spans, types.declared.relations
+    cas = Cas(typesystem=types.ts)
     cas.sofa_string = document.text
     cas.sofa_mime = "text"
-    meta_type = ts.get_type(DOCUMENT_METADATA)
     cas.add(
-        meta_type(
+        types.meta(
             begin=0,
             end=len(document.text),
             language="x-unspecified",
@@ -285,8 +344,7 @@ def _layer_cas(
     )
     spans = sorted_spans(layer.spans)
     merged = merge_sentences(sentences, ((s.start, s.end) for s in spans))
-    sentence_type = ts.get_type(SENTENCE_TYPE)
-    token_type = ts.get_type(TOKEN_TYPE)
+    sentence_type, token_type = types.sentence, types.token
     for sentence in merged:
         cas.add(sentence_type(begin=sentence[0].start, end=sentence[-1].end))
     for sentence in merged:
@@ -294,7 +352,7 @@ def _layer_cas(
             cas.add(token_type(begin=token.start, end=token.end))
     names = {entity.id: entity.name for entity in layer.entities}
     numbers: dict[EntityId, int] = {}
-    span_type = ts.get_type(SPAN_TYPE)
+    span_type = types.span
     created: dict[SpanId, Any] = {}
     for span in spans:
         values = _feature_values(span.attributes, span_table, report)
@@ -305,7 +363,7 @@ def _layer_cas(
         annotation = span_type(begin=span.start, end=span.end, label=span.label, **values)
         cas.add(annotation)
         created[span.id] = annotation
-    relation_type = ts.get_type(RELATION_TYPE)
+    relation_type = types.relation
     ordered = sorted(
         layer.relations,
         key=lambda r: (
@@ -348,10 +406,9 @@ def _declared_features(ts: TypeSystem) -> _Features:
     return _Features(table(SPAN_TYPE, _SPAN_FIXED), table(RELATION_TYPE, _RELATION_FIXED))
 
 
-def _write_zip(path: Path, stem: str, cas: Cas, ts: TypeSystem) -> None:
+def _write_zip(path: Path, stem: str, cas: Cas, typesystem: bytes) -> None:
     """The ZIP with fixed timestamps, so the same annotations give the same bytes."""
     xmi = str(cas.to_xmi(pretty_print=True)).encode("utf-8")
-    typesystem = str(ts.to_xml()).encode("utf-8")
     with zipfile.ZipFile(path, "w", compression=zipfile.ZIP_DEFLATED) as archive:
         for name, data in ((f"{stem}.xmi", xmi), (TYPESYSTEM_NAME, typesystem)):
             info = zipfile.ZipInfo(name, date_time=_ZIP_DATE)

@@ -82,8 +82,9 @@ class EditStore:
     Commands receive an ``EditStore``; nothing else writes annotations.
     """
 
-    def __init__(self, conn: Connection) -> None:
+    def __init__(self, conn: Connection, *, known_texts: Mapping[int, str] | None = None) -> None:
         self.conn = conn
+        self._known_texts: Mapping[int, str] = known_texts if known_texts is not None else {}
         self._label_ids: dict[str, int] | None = None
         self._schema: Schema | None = None
         self._type_ids: dict[str, int] | None = None
@@ -152,6 +153,8 @@ class EditStore:
 
     def text_of(self, document_id: int) -> str:
         """Document text, cached for the transaction."""
+        if document_id not in self._texts and document_id in self._known_texts:
+            self._texts[document_id] = self._known_texts[document_id]
         if document_id not in self._texts:
             text = self.conn.execute(select(DOC.c.text).where(DOC.c.id == document_id)).scalar()
             if text is None:
@@ -189,10 +192,13 @@ class EditStore:
     def _slice(self, document_id: int, start: int, end: int) -> tuple[int, str]:
         """Document length and ``text[start:end]``, without loading a long text per edit.
 
+        The project hands in the texts of the documents it read last (the open ones): a
+        text never changes after import, so those need no query at all.
+
         SQLite's and PostgreSQL's ``length``/``substr`` count characters (code points),
         the same unit as Python slicing.
         """
-        cached = self._texts.get(document_id)
+        cached = self._texts.get(document_id) or self._known_texts.get(document_id)
         if cached is not None:
             return len(cached), cached[max(start, 0) : max(end, 0)]
         query = select(

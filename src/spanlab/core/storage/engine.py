@@ -23,6 +23,8 @@ SQLITE_WRITE_WAIT_S = 60.0
 # transaction (which SpanLab never does on purpose) is cut off so it cannot hold locks.
 PG_LOCK_TIMEOUT_MS = 10_000
 PG_IDLE_IN_TRANSACTION_TIMEOUT_MS = 300_000
+PG_CONNECT_TIMEOUT_S = 10
+"""A server that never answers fails after this long instead of freezing the app."""
 
 WRITE_OPTION = "spanlab_write"
 """Execution option set by ``Project.edit``: SQLite starts the transaction with
@@ -88,18 +90,66 @@ def split_password(url: str) -> tuple[str, str | None]:
     return cleaned.render_as_string(hide_password=False), str(password)
 
 
+# Passwords that opened a server project in this process, so that the application's
+# background jobs (which open their own connection by URL) need not ask again. Memory
+# only, counted per open project, dropped when the last one closes.
+_OPEN_PASSWORDS: dict[str, tuple[str, int]] = {}
+
+
+def _server_key(url: str) -> str | None:
+    parsed = make_url(split_password(url)[0])
+    if parsed.get_backend_name() == "sqlite":
+        return None
+    host = parsed.host or "localhost"
+    return f"{parsed.username or ''}@{host}:{parsed.port or ''}/{parsed.database or ''}"
+
+
+def hold_password(url: str, password: str) -> None:
+    """Keep ``password`` for later connections to ``url`` in this process (until
+    :func:`release_password` was called as often)."""
+    key = _server_key(url)
+    if key is None or not password:
+        return
+    _, count = _OPEN_PASSWORDS.get(key, (password, 0))
+    _OPEN_PASSWORDS[key] = (password, count + 1)
+
+
+def release_password(url: str) -> None:
+    """Undo one :func:`hold_password`; the password is forgotten after the last."""
+    key = _server_key(url)
+    if key is None or key not in _OPEN_PASSWORDS:
+        return
+    password, count = _OPEN_PASSWORDS[key]
+    if count <= 1:
+        del _OPEN_PASSWORDS[key]
+    else:
+        _OPEN_PASSWORDS[key] = (password, count - 1)
+
+
+def held_password(url: str) -> str | None:
+    """The password an open project of this process connected to ``url`` with."""
+    key = _server_key(url)
+    found = _OPEN_PASSWORDS.get(key) if key is not None else None
+    return found[0] if found is not None else None
+
+
 def create_engine(url: str, *, password: str | None = None) -> Engine:
     """An engine with SpanLab's connection settings for the URL's backend.
 
     ``password`` is handed to the driver separately, so it never becomes part of the
-    engine's URL (which ends up in messages).
+    engine's URL (which ends up in messages). Without one, a password held by an open
+    project of this process for the same server, user and database is used.
     """
     parsed = make_url(url)
     if parsed.get_backend_name() == "sqlite":
         return _sqlite_engine(url, in_memory=sqlite_path(url) is None)
+    if password is None:
+        password = held_password(url)
     connect_args: dict[str, Any] = {}
     if password is not None:
         connect_args["password"] = password
+    if parsed.get_backend_name() == "postgresql" and "connect_timeout" not in parsed.query:
+        connect_args["connect_timeout"] = PG_CONNECT_TIMEOUT_S
     if parsed.get_backend_name() == "postgresql" and "options" not in parsed.query:
         connect_args["options"] = (
             f"-c lock_timeout={PG_LOCK_TIMEOUT_MS} "

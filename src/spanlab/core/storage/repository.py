@@ -32,6 +32,7 @@ from spanlab.core.schema import (
     Schema,
     attribute_from_dict,
 )
+from spanlab.core.storage import span_reads
 from spanlab.core.storage.tables import (
     AnnotatorRow,
     AssignmentRow,
@@ -248,25 +249,26 @@ def list_spans(
     annotator_id: int | None = None,
     span_ids: Sequence[int] | None = None,
 ) -> list[Span]:
-    """Spans in text order, filtered by document, annotator or ids."""
-    base = select(*SPAN_COLUMNS).join(LABEL, LABEL.c.id == SPAN.c.label_id)
-    if document_id is not None:
-        base = base.where(SPAN.c.document_id == document_id)
-    if annotator_id is not None:
-        base = base.where(SPAN.c.annotator_id == annotator_id)
-    order = (SPAN.c.document_id, SPAN.c.start, SPAN.c.end, SPAN.c.id)
+    """Spans in text order, filtered by document, annotator or ids.
+
+    Reads go through :mod:`spanlab.core.storage.span_reads` (prebuilt statements, tuples,
+    JSON decoded only when not empty): opening a document lists thousands of spans.
+    """
     if span_ids is None:
-        return [span_from_row(r) for r in conn.execute(base.order_by(*order)).mappings()]
+        return span_reads.select_spans(conn, document_id=document_id, annotator_id=annotator_id)
     result: list[Span] = []
     for part in chunks(list(span_ids)):
-        rows = conn.execute(base.where(SPAN.c.id.in_(part))).mappings()
-        result.extend(span_from_row(r) for r in rows)
+        result.extend(
+            span_reads.select_spans(
+                conn, document_id=document_id, annotator_id=annotator_id, span_ids=part
+            )
+        )
     return sorted(result, key=lambda s: (s.document_id, s.start, s.end, s.id))
 
 
 def get_span(conn: Connection, span_id: int) -> Span:
     """One span."""
-    found = list_spans(conn, span_ids=[span_id])
+    found = span_reads.select_spans(conn, span_ids=[span_id])
     if not found:
         raise NotFoundError(f"span {span_id} does not exist")
     return found[0]

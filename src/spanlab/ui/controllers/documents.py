@@ -11,6 +11,7 @@ from spanlab.core.commands import SetStatus
 from spanlab.core.errors import SpanLabError
 from spanlab.core.model import DocumentId, DocumentStatus
 from spanlab.core.navigation import neighbour, next_unfinished, position_of
+from spanlab.core.project import Project
 from spanlab.ui.main_window import MainWindow
 from spanlab.ui.models.document_list_model import STATUS_COLOUR, STATUS_TEXT, DocumentListModel
 from spanlab.ui.open_document import OpenDocument, SpanDelta
@@ -36,6 +37,8 @@ class DocumentController(QObject):
         """Wire the document list, the open document and the view."""
         super().__init__(window)
         self._session = session
+        self._named: Project | None = None
+        self._name = ""
         self._document = document
         self._documents = documents
         self._window = window
@@ -190,6 +193,12 @@ class DocumentController(QObject):
         self._window.document_view.set_styles(LabelStyles(schema))
         self._update_labels()
 
+    def _project_name(self, project: Project) -> str:
+        """The project's name, read once per opened project (it is asked after every edit)."""
+        if self._named is not project:
+            self._named, self._name = project, project.name
+        return self._name
+
     def _update_labels(self) -> None:
         """Window title, header line and status bar fields."""
         window = self._window
@@ -204,14 +213,15 @@ class DocumentController(QObject):
             window.setWindowTitle("SpanLab")
             window.set_header("")
             return
-        window.setWindowTitle(f"{project.name} — SpanLab")
+        name = self._project_name(project)
+        window.setWindowTitle(f"{name} — SpanLab")
         if doc is None or status is None:
-            window.set_header(f"<b>{html.escape(project.name)}</b>: no document open")
+            window.set_header(f"<b>{html.escape(name)}</b>: no document open")
             return
         count = len(self._document.index)
         window.set_header(
             f"<span style='font-size:13pt; font-weight:600'>{html.escape(doc.title)}</span>"
             f"&nbsp;&nbsp;<span style='color:{STATUS_COLOUR[status].name()}'>● "
             f"{STATUS_TEXT[status]}</span>&nbsp;&nbsp;"
-            f"<span style='color:#6B7280'>{count} span{'s' if count != 1 else ''}</span>"
+            f"<span style='color:#6B7280'>{count}&nbsp;span{'s' if count != 1 else ''}</span>"
         )

@@ -2,10 +2,13 @@
 
 from __future__ import annotations
 
+from typing import Any
+
 from PySide6.QtCore import QObject
 from PySide6.QtWidgets import QWidget
 
 from spanlab.core.commands import AddSpan, RemoveSpans, UpdateSpan
+from spanlab.core.errors import SpanLabError
 from spanlab.core.model import Span
 from spanlab.core.occurrences import (
     Occurrence,
@@ -91,11 +94,19 @@ class LabellingController(QObject):
                 self._view.set_current_span(same[0].id)
                 self._status.show_message(f"Relabelled “{same[0].text}” as {name}")
             return
-        command = AddSpan(document_id, annotator_id, name, start, end)
+        command = AddSpan(document_id, annotator_id, name, start, end, self._defaults(name))
         if self._session.run(command) and command.span_id is not None:
             self._view.set_current_span(command.span_id)
             span = self._document.index.get(command.span_id)
             self._status.show_message(f"Labelled “{span.text if span else ''}” as {name}")
+
+    def _defaults(self, label: str) -> dict[str, Any]:
+        """The schema's default attribute values a new ``label`` span is stored with."""
+        project = self._session.project
+        try:
+            return dict(project.schema().span_defaults(label)) if project is not None else {}
+        except SpanLabError:
+            return {}
 
     def _relabel(self, name: str) -> None:
         span = self._target_span()
@@ -180,7 +191,11 @@ class LabellingController(QObject):
             self._status.show_message(f"No other unlabelled “{span.text}” in this document")
             return
         command = label_occurrences_command(
-            found, annotator_id=context[1], label=span.label, needle=span.text
+            found,
+            annotator_id=context[1],
+            label=span.label,
+            needle=span.text,
+            attributes=self._defaults(span.label),
         )
         if self._session.run(command):
             self._status.show_message(f"{command.text} (one undo step)")
@@ -233,7 +248,11 @@ class LabellingController(QObject):
             self._status.show_message("Nothing labelled")
             return
         command = label_occurrences_command(
-            chosen, annotator_id=annotator.id, label=label, needle=needle
+            chosen,
+            annotator_id=annotator.id,
+            label=label,
+            needle=needle,
+            attributes=self._defaults(label),
         )
         if self._session.run(command):
             self._status.show_message(f"{command.text} (one undo step)")

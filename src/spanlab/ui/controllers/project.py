@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import getpass
+import importlib.util
 from pathlib import Path
 
 from PySide6.QtCore import QObject, Qt
@@ -12,8 +13,13 @@ from PySide6.QtWidgets import QProgressDialog
 from spanlab.core.commands import UpdateSchema
 from spanlab.core.errors import SpanLabError
 from spanlab.core.importing import ImportOptions, ImportReport, import_paths
+from spanlab.core.model import GOLD_ANNOTATOR
 from spanlab.core.project import Project
+from spanlab.core.storage.engine import is_url, split_password
+from spanlab.core.team.access import people
+from spanlab.core.team.assignments import AssignmentReport, assign, assign_round_robin, assignments
 from spanlab.ui.actions import ActionRegistry
+from spanlab.ui.dialogs.open_server_dialog import explain_open_error
 from spanlab.ui.jobs import Job, JobContext, run_job
 from spanlab.ui.main_window import MainWindow
 from spanlab.ui.prompts import Prompts
@@ -52,6 +58,13 @@ def describe_report(report: ImportReport) -> str:
         if report.rolled_back:
             parts.append("Nothing was imported (all or nothing).")
     return "\n".join(parts)
+
+
+def describe_assignment(report: AssignmentReport) -> str:
+    """One line for the status bar: what was added and everyone's load afterwards."""
+    loads = ", ".join(f"{name} {count}" for name, count in report.per_annotator)
+    already = f" ({report.already} already assigned)" if report.already else ""
+    return f"Assigned {report.added} document(s){already}. Now: {loads}"
 
 
 class ProjectController(QObject):
@@ -128,8 +141,18 @@ class ProjectController(QObject):
         if path is not None:
             self.open_path(path)
 
-    def open_path(self, path: str) -> bool:
-        """Open a project file; a missing, locked, read-only or damaged file gets a message."""
+    def open_server_project(self) -> None:
+        """File › Open Server Project: a shared project on a PostgreSQL server."""
+        recent = next((p for p in self._settings.recent_projects if is_url(p)), None)
+        can_remember = importlib.util.find_spec("keyring") is not None
+        location = self._prompts.server_location(self._window, recent, can_remember=can_remember)
+        if location is not None:
+            self.open_path(location.url, remember_password=location.remember_password)
+
+    def open_path(self, path: str, *, remember_password: bool = False) -> bool:
+        """Open a project file or server URL; failures get a message (no traceback)."""
+        if is_url(path):
+            return self._open_server(path, remember_password)
         try:
             self._session.open_project(path)
         except SpanLabError as exc:
@@ -139,6 +162,22 @@ class ProjectController(QObject):
                 self.update_recent_menu()
             return False
         self._remember(path)
+        return True
+
+    def _open_server(self, url: str, remember_password: bool) -> bool:
+        """Ask for the password only when neither the URL nor the password store has it."""
+        try:
+            project = self._session.open_project(
+                url,
+                password_prompt=lambda where: self._prompts.password(self._window, where),
+                remember_password=remember_password,
+            )
+        except SpanLabError as exc:
+            message = explain_open_error(url, str(exc))
+            self._prompts.error(self._window, "Cannot open the server project", message)
+            return False
+        self._settings.add_recent_project(split_password(project.url)[0])
+        self.update_recent_menu()
         return True
 
     def close_project(self) -> None:
@@ -240,6 +279,43 @@ class ProjectController(QObject):
             self.open_path(paths[0])
             return
         self.import_articles(paths)
+
+    # ------------------------------------------------------------------ team
+    def assign_documents(self, selected: list[int] | None = None) -> None:
+        """Project › Assign Documents: the same core calls as ``spanlab assign``."""
+        project = self._session.project
+        if project is None:
+            return
+        try:
+            documents = project.documents()
+            names = [p.name for p in people(project) if p.name != GOLD_ANNOTATOR]
+            current = assignments(project)
+        except SpanLabError as exc:
+            self._prompts.error(self._window, "Cannot assign documents", str(exc))
+            return
+        if not documents:
+            self._prompts.info(self._window, "Assign Documents", "Import some articles first.")
+            return
+        request = self._prompts.assign_request(
+            self._window, documents, names, current, selected or []
+        )
+        if request is None:
+            return
+        try:
+            if request.per_document is None:
+                report = assign(project, request.documents, request.annotators)
+            else:
+                report = assign_round_robin(
+                    project,
+                    per_document=request.per_document,
+                    annotators=request.annotators,
+                    documents=request.documents,
+                )
+        except SpanLabError as exc:
+            self._prompts.error(self._window, "Cannot assign documents", str(exc))
+            return
+        self._session.notify_documents_added()  # reloads the list with its Team column
+        self._window.status.show_message(describe_assignment(report))
 
     # ------------------------------------------------------------------ schema and keys
     def edit_schema(self) -> None:

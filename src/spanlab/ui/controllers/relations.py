@@ -5,10 +5,14 @@ chooses, Esc cancels (a click on a span chooses it too). Mouse: hold Ctrl, press
 head span, drag to the tail span and release (Ctrl is free: Alt means character precision
 and Shift extends the selection). The type comes from a popup listing only the types
 whose argument constraints fit the two labels; when none fits the status bar says why.
-Every edit goes through :meth:`ProjectSession.run`, so it is one undo step.
+Every edit goes through :meth:`ProjectSession.run`, so it is one undo step; a new
+relation carries its type's default attribute values from the schema (in the same
+command, so undo removes both).
 """
 
 from __future__ import annotations
+
+from typing import Any
 
 from PySide6.QtCore import QEvent, QObject, QPoint, Qt
 from PySide6.QtGui import QKeyEvent, QMouseEvent
@@ -78,10 +82,11 @@ class RelationController(QObject):
         self._drag_head: Span | None = None
         self.popup.chosen.connect(self._on_type_chosen)
         self.popup.cancelled.connect(self._on_popup_cancelled)
-        model.relations_changed.connect(self.overlay.update)
+        model.relations_changed.connect(self.overlay.relations_changed)
         session.schema_changed.connect(self._refresh_symmetric)
         session.project_changed.connect(self._refresh_symmetric)
         document.document_changed.connect(self.cancel)
+        document.spans_changed.connect(lambda _delta: self.overlay.invalidate())
         view.current_span_changed.connect(self._on_current_span)
         panel.relation_selected.connect(self.show_relation)
         panel.delete_requested.connect(self.delete)
@@ -92,6 +97,10 @@ class RelationController(QObject):
         self._refresh_symmetric()
 
     # ------------------------------------------------------------------ helpers
+    def _relation_defaults(self, relation_type: str) -> dict[str, Any]:
+        schema = self._schema()
+        return dict(schema.relation_defaults(relation_type)) if schema is not None else {}
+
     def _schema(self) -> Schema | None:
         project = self._session.project
         if project is None:
@@ -223,7 +232,7 @@ class RelationController(QObject):
             return
         kind, first, second = target
         if kind == "add":
-            command = AddRelation(first, second, value)
+            command = AddRelation(first, second, value, attributes=self._relation_defaults(value))
             if self._session.run(command):
                 self._status.show_message(f"Added {value} (Ctrl+Z undoes)")
                 if command.relation_id is not None:

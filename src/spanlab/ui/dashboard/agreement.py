@@ -19,6 +19,7 @@ from PySide6.QtWidgets import (
     QPushButton,
     QTableWidget,
     QTableWidgetItem,
+    QTabWidget,
     QVBoxLayout,
     QWidget,
 )
@@ -37,6 +38,7 @@ from spanlab.core.agreement_report import (
 from spanlab.core.errors import SpanLabError
 from spanlab.core.project import Project
 from spanlab.ui.dashboard.charts import Heatmap, value_colour
+from spanlab.ui.dashboard.quality import GoldQualityPanel
 from spanlab.ui.dashboard.side_by_side import SideBySideDialog, describe_disagreement
 from spanlab.ui.jobs import Job, JobContext, run_job
 from spanlab.ui.session import ProjectSession
@@ -129,13 +131,20 @@ class AgreementDashboard(QDialog):
         spans_layout.addWidget(self.pair_label)
         spans_layout.addWidget(self.disagreement_list)
         spans_layout.addWidget(self.side_button)
-        grid = QGridLayout(self)
+        page = QWidget(self)
+        grid = QGridLayout(page)
         grid.addWidget(self.status, 0, 0, 1, 3)
         grid.addWidget(matrix_box, 1, 0)
         grid.addWidget(label_box, 1, 1)
         grid.addWidget(confusion_box, 1, 2)
         grid.addWidget(documents_box, 2, 0, 1, 2)
         grid.addWidget(spans_box, 2, 2)
+        self.quality = GoldQualityPanel(session, self)
+        self.tabs = QTabWidget(self)
+        self.tabs.setObjectName("agreementTabs")
+        self.tabs.addTab(page, "&Agreement")
+        self.tabs.addTab(self.quality, "Quality against &gold")
+        QVBoxLayout(self).addWidget(self.tabs)
 
         self.metric_combo.currentIndexChanged.connect(self._show_matrix)
         refresh.clicked.connect(self.refresh)
@@ -152,6 +161,8 @@ class AgreementDashboard(QDialog):
         if project is None or (self.job is not None and self.job.running):
             return
         url = project.url
+        if confusion_pair is None:
+            self.quality.refresh()
         request = AgreementRequest(confusion_pair=confusion_pair or self.pair)
         self.status.setText("Computing agreement…")
         self.job = run_job(

@@ -24,7 +24,6 @@ from PySide6.QtWidgets import (
     QHBoxLayout,
     QLabel,
     QLineEdit,
-    QProgressBar,
     QPushButton,
     QSpinBox,
     QTextBrowser,
@@ -50,8 +49,10 @@ from spanlab.core.formats.base import (
 )
 from spanlab.core.formats.tokens import SCHEMES
 from spanlab.core.project import Project
-from spanlab.ui.jobs import Job, JobContext, run_job
+from spanlab.ui.dialogs.single_window import show_single
+from spanlab.ui.jobs import Job, JobContext
 from spanlab.ui.session import ProjectSession
+from spanlab.ui.widgets.job_controls import JobControls
 
 ExportRunner = Callable[..., ExportReport]
 """``export_project``'s signature; tests may wrap it."""
@@ -150,7 +151,6 @@ class ExportDialog(QDialog):
         self._project_name = project.name
         self._base = project.path.parent if project.path is not None else Path.cwd()
         self._runner = runner
-        self.job: Job[ExportReport] | None = None
         self.report: ExportReport | None = None
         self._out_edited = False
         annotators = session.annotator_names()
@@ -229,25 +229,15 @@ class ExportDialog(QDialog):
         form.addRow("A&lignment:", self.alignment)
         form.addRow("Tagging &scheme:", self.scheme)
 
-        self.progress = QProgressBar(self)
-        self.progress.setObjectName("exportProgress")
-        self.progress.setVisible(False)
-        self.progress_label = QLabel(self)
+        self.jobs = JobControls(self, run_text="&Export", name="export")
+        self.progress = self.jobs.progress
+        self.export_button = self.jobs.run_button
+        self.cancel_button = self.jobs.cancel_button
         self.summary = QTextBrowser(self)
         self.summary.setObjectName("exportSummary")
         self.summary.setOpenLinks(False)
-        self.export_button = QPushButton("&Export", self)
-        self.export_button.setObjectName("exportRun")
-        self.export_button.setDefault(True)
-        self.cancel_button = QPushButton("Cancel", self)
-        self.cancel_button.setObjectName("exportCancel")
-        self.cancel_button.setEnabled(False)
         close = QPushButton("Close", self)
-        buttons = QHBoxLayout()
-        buttons.addWidget(self.progress_label, 1)
-        buttons.addWidget(self.export_button)
-        buttons.addWidget(self.cancel_button)
-        buttons.addWidget(close)
+        buttons = self.jobs.button_row(close)
         layout = QVBoxLayout(self)
         layout.addLayout(form)
         layout.addWidget(self.progress)
@@ -260,9 +250,13 @@ class ExportDialog(QDialog):
         self.out_dir.textEdited.connect(self._mark_edited)
         browse.clicked.connect(self._browse)
         self.export_button.clicked.connect(self.start)
-        self.cancel_button.clicked.connect(self.cancel)
         close.clicked.connect(self.close)
         self._format_changed()
+
+    @property
+    def job(self) -> Job[ExportReport] | None:
+        """The running or last export, if any."""
+        return self.jobs.job
 
     def _ratio(self, value: float) -> QDoubleSpinBox:
         box = QDoubleSpinBox(self)
@@ -346,7 +340,7 @@ class ExportDialog(QDialog):
     # ------------------------------------------------------------------ running
     def start(self) -> None:
         """Start the export in the background (ignored while one runs)."""
-        if self.job is not None and self.job.running:
+        if self.jobs.running:
             return
         if self.mode.currentData() == ONE_ANNOTATOR and not self.annotator.currentText():
             self.summary.setHtml("<p><b>Choose an annotator</b> (the project has none yet).</p>")
@@ -362,42 +356,21 @@ class ExportDialog(QDialog):
         url, runner = self._url, self._runner
         self.report = None
         self.summary.setHtml("<p>Exporting…</p>")
-        self.progress.setRange(0, 0)
-        self.progress.setVisible(True)
-        self.export_button.setEnabled(False)
-        self.cancel_button.setEnabled(True)
-        self.job = run_job(
-            self,
+        self.jobs.start(
             lambda context: run_export(context, url, runner, kwargs),
             on_success=self._finished,
             on_error=self._failed,
         )
-        self.job.progress_changed.connect(self._on_progress)
 
     def cancel(self) -> None:
         """Ask a running export to stop (nothing is written then)."""
-        if self.job is not None and self.job.running:
-            self.job.cancel()
-            self.progress_label.setText("Cancelling…")
-
-    def _on_progress(self, done: int, total: int, current: str) -> None:
-        self.progress.setRange(0, max(total, 1))
-        self.progress.setValue(min(done, max(total, 1)))
-        self.progress_label.setText(current)
-
-    def _idle(self) -> None:
-        self.progress.setVisible(False)
-        self.progress_label.setText("")
-        self.export_button.setEnabled(True)
-        self.cancel_button.setEnabled(False)
+        self.jobs.cancel()
 
     def _finished(self, report: ExportReport) -> None:
-        self._idle()
         self.report = report
         self.summary.setHtml(describe_export(report))
 
     def _failed(self, message: str) -> None:
-        self._idle()
         self.summary.setHtml(f"<p><b>Export failed:</b> {html.escape(message)}</p>")
 
     def closeEvent(self, event: QCloseEvent) -> None:
@@ -408,16 +381,10 @@ class ExportDialog(QDialog):
 
 def open_export_dialog(session: ProjectSession, parent: QWidget) -> ExportDialog | None:
     """Show the (single, non-modal) export dialog of ``parent``; None without a project."""
-    if session.project is None:
-        return None
-    existing = parent.findChild(ExportDialog)
-    if isinstance(existing, ExportDialog) and existing.isVisible():
-        existing.raise_()
-        existing.activateWindow()
-        return existing
-    if isinstance(existing, ExportDialog):
-        existing.deleteLater()
-    dialog = ExportDialog(session, parent)
-    dialog.setAttribute(Qt.WidgetAttribute.WA_DeleteOnClose, False)
-    dialog.show()
-    return dialog
+
+    def create() -> ExportDialog:
+        dialog = ExportDialog(session, parent)
+        dialog.setAttribute(Qt.WidgetAttribute.WA_DeleteOnClose, False)
+        return dialog
+
+    return show_single(ExportDialog, session, parent, create)

@@ -20,7 +20,6 @@ from PySide6.QtWidgets import (
     QLabel,
     QLineEdit,
     QListWidget,
-    QProgressBar,
     QPushButton,
     QTextBrowser,
     QVBoxLayout,
@@ -33,8 +32,10 @@ from spanlab.core.formats.registry import import_formats
 from spanlab.core.importing.annotated import AnnotatedImportReport, import_annotated
 from spanlab.core.project import Project
 from spanlab.ui.dialogs.path_list import PathListMixin
-from spanlab.ui.jobs import Job, JobContext, run_job
+from spanlab.ui.dialogs.single_window import show_single
+from spanlab.ui.jobs import Job, JobContext
 from spanlab.ui.session import ProjectSession
+from spanlab.ui.widgets.job_controls import JobControls
 
 AUTO = "auto"
 NAMES_ANNOTATOR = frozenset({"jsonl", "spacy", "doccano", "labelstudio"})
@@ -102,7 +103,6 @@ class ImportAnnotationsDialog(PathListMixin, QDialog):
         self._session = session
         self._url = project.url
         self._folder = str(project.path.parent) if project.path is not None else ""
-        self.job: Job[AnnotatedImportReport] | None = None
         self.report: AnnotatedImportReport | None = None
 
         self.paths = QListWidget(self)
@@ -125,16 +125,17 @@ class ImportAnnotationsDialog(PathListMixin, QDialog):
         self.replace.setObjectName("importAnnotationsReplace")
         self.all_or_nothing = QCheckBox("Import nothing if any file has a problem", self)
         self.all_or_nothing.setObjectName("importAnnotationsAllOrNothing")
-        self.progress = QProgressBar(self)
-        self.progress.setVisible(False)
-        self.progress_label = QLabel(self)
+        self.jobs = JobControls(
+            self,
+            run_text="&Import",
+            name="importAnnotations",
+            describe_current=lambda current: Path(current).name,
+        )
+        self.progress = self.jobs.progress
+        self.import_button = self.jobs.run_button
+        self.cancel_button = self.jobs.cancel_button
         self.summary = QTextBrowser(self)
         self.summary.setObjectName("importAnnotationsSummary")
-        self.import_button = QPushButton("&Import", self)
-        self.import_button.setObjectName("importAnnotationsRun")
-        self.import_button.setDefault(True)
-        self.cancel_button = QPushButton("Cancel", self)
-        self.cancel_button.setEnabled(False)
         close = QPushButton("Close", self)
 
         row = QHBoxLayout()
@@ -148,11 +149,7 @@ class ImportAnnotationsDialog(PathListMixin, QDialog):
         form.addRow("", self.add_labels)
         form.addRow("", self.replace)
         form.addRow("", self.all_or_nothing)
-        buttons = QHBoxLayout()
-        buttons.addWidget(self.progress_label, 1)
-        buttons.addWidget(self.import_button)
-        buttons.addWidget(self.cancel_button)
-        buttons.addWidget(close)
+        buttons = self.jobs.button_row(close)
         layout = QVBoxLayout(self)
         layout.addWidget(self.paths, 1)
         layout.addLayout(row)
@@ -166,9 +163,13 @@ class ImportAnnotationsDialog(PathListMixin, QDialog):
         remove.clicked.connect(self._remove)
         self.format.currentIndexChanged.connect(self._format_changed)
         self.import_button.clicked.connect(self.start)
-        self.cancel_button.clicked.connect(self.cancel)
         close.clicked.connect(self.close)
         self._format_changed()
+
+    @property
+    def job(self) -> Job[AnnotatedImportReport] | None:
+        """The running or last import, if any."""
+        return self.jobs.job
 
     # ------------------------------------------------------------------ inputs
     def _add_files(self) -> None:
@@ -197,7 +198,7 @@ class ImportAnnotationsDialog(PathListMixin, QDialog):
     # ------------------------------------------------------------------ running
     def start(self) -> None:
         """Start the import in the background (ignored while one runs)."""
-        if self.job is not None and self.job.running:
+        if self.jobs.running:
             return
         paths = self.selected_paths()
         annotator = self.annotator.text().strip() or None
@@ -219,37 +220,17 @@ class ImportAnnotationsDialog(PathListMixin, QDialog):
         url = self._url
         self.report = None
         self.summary.setHtml("<p>Importing…</p>")
-        self.progress.setRange(0, 0)
-        self.progress.setVisible(True)
-        self.import_button.setEnabled(False)
-        self.cancel_button.setEnabled(True)
-        self.job = run_job(
-            self,
+        self.jobs.start(
             lambda context: run_annotated_import(context, url, kwargs),
             on_success=self._finished,
             on_error=self._failed,
         )
-        self.job.progress_changed.connect(self._on_progress)
 
     def cancel(self) -> None:
         """Ask a running import to stop between files."""
-        if self.job is not None and self.job.running:
-            self.job.cancel()
-            self.progress_label.setText("Cancelling…")
-
-    def _on_progress(self, done: int, total: int, current: str) -> None:
-        self.progress.setRange(0, max(total, 1))
-        self.progress.setValue(min(done, max(total, 1)))
-        self.progress_label.setText(Path(current).name if current else "")
-
-    def _idle(self) -> None:
-        self.progress.setVisible(False)
-        self.progress_label.setText("")
-        self.import_button.setEnabled(True)
-        self.cancel_button.setEnabled(False)
+        self.jobs.cancel()
 
     def _finished(self, report: AnnotatedImportReport) -> None:
-        self._idle()
         self.report = report
         self.summary.setHtml(describe_import(report))
         if report.imported_files:
@@ -258,7 +239,6 @@ class ImportAnnotationsDialog(PathListMixin, QDialog):
             )
 
     def _failed(self, message: str) -> None:
-        self._idle()
         self.summary.setHtml(f"<p><b>Import failed:</b> {html.escape(message)}</p>")
 
     def closeEvent(self, event: QCloseEvent) -> None:
@@ -271,15 +251,6 @@ def open_import_annotations_dialog(
     session: ProjectSession, parent: QWidget
 ) -> ImportAnnotationsDialog | None:
     """Show the (single, non-modal) import dialog of ``parent``; None without a project."""
-    if session.project is None:
-        return None
-    existing = parent.findChild(ImportAnnotationsDialog)
-    if isinstance(existing, ImportAnnotationsDialog) and existing.isVisible():
-        existing.raise_()
-        existing.activateWindow()
-        return existing
-    if isinstance(existing, ImportAnnotationsDialog):
-        existing.deleteLater()
-    dialog = ImportAnnotationsDialog(session, parent)
-    dialog.show()
-    return dialog
+    return show_single(
+        ImportAnnotationsDialog, session, parent, lambda: ImportAnnotationsDialog(session, parent)
+    )

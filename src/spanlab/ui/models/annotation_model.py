@@ -5,7 +5,14 @@ from __future__ import annotations
 from bisect import bisect_left
 from typing import Any
 
-from PySide6.QtCore import QAbstractTableModel, QModelIndex, QObject, QPersistentModelIndex, Qt
+from PySide6.QtCore import (
+    QAbstractTableModel,
+    QModelIndex,
+    QObject,
+    QPersistentModelIndex,
+    Qt,
+    Signal,
+)
 from PySide6.QtGui import QColor
 
 from spanlab.core.model import Span
@@ -27,7 +34,14 @@ _ROLES = frozenset(
 
 
 class AnnotationModel(QAbstractTableModel):
-    """Rows are spans of the open document (current annotator only), in text order."""
+    """Rows are spans of the open document (current annotator only), in text order.
+
+    Signals:
+        rows_settled(int): one edit's rows were inserted, removed or moved; the lowest
+            row touched (rows above it did not change). Views may lay out now, once.
+    """
+
+    rows_settled = Signal(int)
 
     LABEL, TEXT, OFFSETS = range(3)
     HEADERS = ("Label", "Text", "Offsets")
@@ -50,8 +64,9 @@ class AnnotationModel(QAbstractTableModel):
     def reload(self) -> None:
         """Take all spans from the open document."""
         self.beginResetModel()
-        self._rows = list(self._document.index)
-        self._keys = [text_order_key(s) for s in self._rows]
+        index = self._document.index
+        self._rows = list(index)
+        self._keys = index.keys()
         self.endResetModel()
 
     def _on_schema_changed(self) -> None:
@@ -118,33 +133,65 @@ class AnnotationModel(QAbstractTableModel):
 
     # ------------------------------------------------------------------ updates
     def _on_spans_changed(self, delta: SpanDelta) -> None:
-        for span in delta.removed:
-            self._remove(span)
-        for before, after in delta.updated:
-            if text_order_key(before) == text_order_key(after):
-                row = bisect_left(self._keys, text_order_key(before))
-                if row < len(self._rows) and self._rows[row].id == before.id:
-                    self._rows[row] = after
-                    self.dataChanged.emit(self.index(row, 0), self.index(row, self.OFFSETS))
-                    continue
-            self._remove(before)
-            self._insert(after)
-        for span in delta.added:
-            self._insert(span)
+        """Insert, remove, change or move single rows: views keep selection and scrolling."""
+        touched = [self._remove(span) for span in delta.removed]
+        touched += [self._update(before, after) for before, after in delta.updated]
+        touched += [self._insert(span) for span in delta.added]
+        moved = [row for row in touched if row is not None]
+        if moved:
+            self.rows_settled.emit(min(moved))
 
-    def _remove(self, span: Span) -> None:
+    def _find(self, span: Span) -> int | None:
+        """Row of ``span`` as listed (by its key when it was listed)."""
         row = bisect_left(self._keys, text_order_key(span))
-        if row >= len(self._rows) or self._rows[row].id != span.id:
-            return
+        return row if row < len(self._rows) and self._rows[row].id == span.id else None
+
+    def _remove(self, span: Span) -> int | None:
+        """Remove a span's row; return the row (None if it was not listed)."""
+        row = self._find(span)
+        if row is None:
+            return None
         self.beginRemoveRows(QModelIndex(), row, row)
         del self._rows[row]
         del self._keys[row]
         self.endRemoveRows()
+        return row
 
-    def _insert(self, span: Span) -> None:
+    def _insert(self, span: Span) -> int:
+        """Insert a span's row; return the row."""
         key = text_order_key(span)
         row = bisect_left(self._keys, key)
         self.beginInsertRows(QModelIndex(), row, row)
         self._rows.insert(row, span)
         self._keys.insert(row, key)
         self.endInsertRows()
+        return row
+
+    def _update(self, before: Span, after: Span) -> int | None:
+        """Change a row in place, or move it when its text position changed.
+
+        A move (not a removal and an insertion) keeps a selected row selected. Returns
+        the first row that moved (None when the row changed in place).
+        """
+        row = self._find(before)
+        if row is None:
+            return self._insert(after)
+        key = text_order_key(after)
+        target = bisect_left(self._keys, key)
+        if target > row:  # counted without the row itself
+            target -= 1
+        moved: int | None = None
+        if target != row:
+            destination = target if target < row else target + 1
+            self.beginMoveRows(QModelIndex(), row, row, QModelIndex(), destination)
+            del self._rows[row]
+            del self._keys[row]
+            self._rows.insert(target, after)
+            self._keys.insert(target, key)
+            self.endMoveRows()
+            moved = min(row, target)
+        else:
+            self._rows[row] = after
+            self._keys[row] = key
+        self.dataChanged.emit(self.index(target, 0), self.index(target, self.OFFSETS))
+        return moved

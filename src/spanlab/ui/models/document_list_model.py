@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from collections.abc import Collection
+from functools import cache
 from typing import Any
 
 from PySide6.QtCore import (
@@ -12,15 +14,45 @@ from PySide6.QtCore import (
     QSortFilterProxyModel,
     Qt,
 )
-from PySide6.QtGui import QColor
+from PySide6.QtGui import QColor, QIcon, QPainter, QPixmap
 
 from spanlab.core.changes import ChangeSet
+from spanlab.core.curation import CurationState, curation_states
 from spanlab.core.errors import SpanLabError
-from spanlab.core.model import DocumentId, DocumentStatus, DocumentSummary
+from spanlab.core.model import (
+    GOLD_ANNOTATOR,
+    AnnotatorId,
+    DocumentId,
+    DocumentStatus,
+    DocumentSummary,
+)
+from spanlab.ui.models.team_info import TeamInfo
 from spanlab.ui.session import ProjectSession
 
 DOCUMENT_ID_ROLE = Qt.ItemDataRole.UserRole + 1
 STATUS_ROLE = Qt.ItemDataRole.UserRole + 2
+CURATION_ROLE = Qt.ItemDataRole.UserRole + 30
+"""The document's curation state (``CurationState`` value)."""
+FEW_ADDED = 16
+"""Up to this many added spans are checked one by one; more recount the project."""
+ASSIGNED_ROLE = Qt.ItemDataRole.UserRole + 20
+"""Whether the document is assigned to the current annotator (bool)."""
+ASSIGNED_COLOUR = QColor("#1D4ED8")
+
+
+@cache
+def assigned_marker() -> QIcon:
+    """A small blue dot before the titles of the documents assigned to the annotator."""
+    pixmap = QPixmap(16, 16)
+    pixmap.fill(Qt.GlobalColor.transparent)
+    painter = QPainter(pixmap)
+    painter.setRenderHint(QPainter.RenderHint.Antialiasing)
+    painter.setPen(Qt.PenStyle.NoPen)
+    painter.setBrush(ASSIGNED_COLOUR)
+    painter.drawEllipse(4, 4, 8, 8)
+    painter.end()
+    return QIcon(pixmap)
+
 
 STATUS_TEXT = {
     DocumentStatus.NEW: "new",
@@ -38,8 +70,8 @@ _Index = QModelIndex | QPersistentModelIndex
 class DocumentListModel(QAbstractTableModel):
     """One row per document in project order: title, status, spans (for the annotator)."""
 
-    TITLE, STATUS, SPANS = range(3)
-    HEADERS = ("Title", "Status", "Spans")
+    TITLE, STATUS, SPANS, TEAM = range(4)
+    HEADERS = ("Title", "Status", "Spans", "Team")
 
     def __init__(self, session: ProjectSession, parent: QObject | None = None) -> None:
         """Follow ``session``."""
@@ -49,6 +81,8 @@ class DocumentListModel(QAbstractTableModel):
         self._row_of: dict[DocumentId, int] = {}
         self._statuses: dict[DocumentId, DocumentStatus] = {}
         self._counts: dict[DocumentId, int] = {}
+        self._curation: dict[DocumentId, CurationState] = {}
+        self._team = TeamInfo()
         session.project_changed.connect(self.reload)
         session.documents_changed.connect(self.reload)
         session.annotator_changed.connect(self.reload)
@@ -63,9 +97,39 @@ class DocumentListModel(QAbstractTableModel):
             self._load()
         except SpanLabError as exc:
             self._rows, self._statuses, self._counts = [], {}, {}
+            self._team = TeamInfo()
             self._session.error_occurred.emit(str(exc))
         self._row_of = {doc.id: row for row, doc in enumerate(self._rows)}
         self.endResetModel()
+
+    def refresh(self) -> None:
+        """Re-read everything after other people's changes, keeping the view's selection
+        and scroll position: a reset only when documents came or went."""
+        before = [doc.id for doc in self._rows]
+        try:
+            self._load()
+        except SpanLabError as exc:
+            self._session.error_occurred.emit(str(exc))
+            return
+        if [doc.id for doc in self._rows] != before:
+            self.reload()
+            return
+        if self._rows:
+            last = self.index(len(self._rows) - 1, len(self.HEADERS) - 1)
+            self.dataChanged.emit(self.index(0, 0), last)
+
+    def refresh_team(self, annotators: Collection[AnnotatorId]) -> None:
+        """Only other people's layers changed: re-read their statuses for the Team column."""
+        project = self._session.project
+        if project is None or not self._rows:
+            return
+        try:
+            self._team = self._team.updated(project, annotators)
+        except SpanLabError as exc:
+            self._session.error_occurred.emit(str(exc))
+            return
+        last = self.index(len(self._rows) - 1, self.TEAM)
+        self.dataChanged.emit(self.index(0, self.TEAM), last)
 
     def _load(self) -> None:
         project = self._session.project
@@ -75,6 +139,8 @@ class DocumentListModel(QAbstractTableModel):
         if project is not None and annotator is not None:
             self._statuses = {r.document_id: r.status for r in project.statuses(annotator.id)}
             self._counts = project.span_counts(annotator.id)
+        self._team = TeamInfo.load(project, annotator) if project is not None else TeamInfo()
+        self._curation = curation_states(project) if project is not None else {}
 
     # ------------------------------------------------------------------ queries
     def document_ids(self) -> list[DocumentId]:
@@ -96,6 +162,11 @@ class DocumentListModel(QAbstractTableModel):
     def summary(self, row: int) -> DocumentSummary:
         """The document at ``row``."""
         return self._rows[row]
+
+    @property
+    def team(self) -> TeamInfo:
+        """Assignments and who finished what (for the Team column and the filter)."""
+        return self._team
 
     # ------------------------------------------------------------------ Qt model
     def rowCount(self, parent: _Index = QModelIndex()) -> int:  # noqa: B008
@@ -128,8 +199,20 @@ class DocumentListModel(QAbstractTableModel):
                 return STATUS_TEXT[status]
             if column == self.SPANS:
                 return self._counts.get(doc.id, 0)
+            if column == self.TEAM:
+                return self._team.cell(doc.id)
         elif role == Qt.ItemDataRole.ToolTipRole and column == self.TITLE:
             return f"{doc.title}\n{doc.source or ''}".strip()
+        elif role == Qt.ItemDataRole.ToolTipRole and column == self.TEAM:
+            return self._team.tooltip(doc.id)
+        elif role == Qt.ItemDataRole.DecorationRole and column == self.TITLE:
+            return assigned_marker() if self._team.assigned_to_me(doc.id) else None
+        elif role == CURATION_ROLE:
+            return self.curation_state(doc.id).value
+        elif role == Qt.ItemDataRole.ToolTipRole and column == self.STATUS:
+            return f"{STATUS_TEXT[status]} · curation: {self.curation_state(doc.id).display_name}"
+        elif role == ASSIGNED_ROLE:
+            return self._team.assigned_to_me(doc.id)
         elif role == Qt.ItemDataRole.ForegroundRole and column == self.STATUS:
             return STATUS_COLOUR[status]
         elif role == Qt.ItemDataRole.TextAlignmentRole and column == self.SPANS:
@@ -141,7 +224,29 @@ class DocumentListModel(QAbstractTableModel):
         return None
 
     # ------------------------------------------------------------------ updates
+    def curation_state(self, document_id: int) -> CurationState:
+        """The document's curation state (gold's status)."""
+        return self._curation.get(DocumentId(document_id), CurationState.NOT_STARTED)
+
+    def _on_curation_changed(self, keys: frozenset[tuple[int, int]]) -> None:
+        """Gold's statuses are the curation states (for the curation filter)."""
+        project = self._session.project
+        gold = project.annotator(GOLD_ANNOTATOR) if project is not None else None
+        if project is None or gold is None:
+            return
+        for document_id, annotator_id in keys:
+            row = self._row_of.get(DocumentId(document_id))
+            if annotator_id != gold.id or row is None:
+                continue
+            status = project.status(document_id, gold.id).status
+            self._curation[DocumentId(document_id)] = CurationState.of(status)
+            self.dataChanged.emit(self.index(row, 0), self.index(row, len(self.HEADERS) - 1))
+
     def _on_statuses_changed(self, keys: frozenset[tuple[int, int]]) -> None:
+        try:
+            self._on_curation_changed(keys)
+        except SpanLabError as exc:
+            self._session.error_occurred.emit(str(exc))
         project = self._session.project
         annotator = self._session.annotator
         if project is None or annotator is None:
@@ -165,16 +270,21 @@ class DocumentListModel(QAbstractTableModel):
         row = self._row_of.get(DocumentId(document_id))
         if project is None or annotator is None or row is None:
             return
-        if len(change.documents) == 1:
-            delta = len(change.spans_added) - len(change.spans_removed)
-            key = DocumentId(document_id)
-            self._counts[key] = max(0, self._counts.get(key, 0) + delta)
-        else:
-            try:
+        # Only the annotator's own spans count (a curator's gold edits are not theirs);
+        # removed spans are gone from the store, so a removal recounts.
+        few = len(change.documents) == 1 and not change.spans_removed
+        try:
+            if few and len(change.spans_added) <= FEW_ADDED:
+                mine = [
+                    s for s in change.spans_added if project.span(s).annotator_id == annotator.id
+                ]
+                key = DocumentId(document_id)
+                self._counts[key] = self._counts.get(key, 0) + len(mine)
+            else:
                 self._counts = project.span_counts(annotator.id)
-            except SpanLabError as exc:
-                self._session.error_occurred.emit(str(exc))
-                return
+        except SpanLabError as exc:
+            self._session.error_occurred.emit(str(exc))
+            return
         cell = self.index(row, self.SPANS)
         self.dataChanged.emit(cell, cell)
 
@@ -190,7 +300,9 @@ class StatusFilter:
         (DocumentStatus.NEW.value, "New"),
         (DocumentStatus.IN_PROGRESS.value, "In progress"),
         (DocumentStatus.DONE.value, "Done"),
+        *((f"curation:{s.value}", f"Curation: {s.display_name}") for s in CurationState),
     )
+    CURATION_PREFIX = "curation:"
 
 
 class DocumentFilterModel(QSortFilterProxyModel):
@@ -201,6 +313,7 @@ class DocumentFilterModel(QSortFilterProxyModel):
         super().__init__(parent)
         self._status = StatusFilter.ALL
         self._text = ""
+        self._assigned_only = False
 
     def set_status_filter(self, status: str) -> None:
         """One of :class:`StatusFilter`'s choices."""
@@ -210,7 +323,18 @@ class DocumentFilterModel(QSortFilterProxyModel):
         """Keep documents whose title contains ``text``."""
         self._change_filter(text=text.strip().casefold())
 
-    def _change_filter(self, *, status: str | None = None, text: str | None = None) -> None:
+    def set_assigned_only(self, assigned_only: bool) -> None:
+        """Keep only the documents assigned to the current annotator."""
+        self._change_filter(assigned=assigned_only)
+
+    @property
+    def assigned_only(self) -> bool:
+        """Whether only the current annotator's assignments are shown."""
+        return self._assigned_only
+
+    def _change_filter(
+        self, *, status: str | None = None, text: str | None = None, assigned: bool | None = None
+    ) -> None:
         # Qt 6.10 replaced invalidateRowsFilter() (deprecated, it warns) with this pair.
         modern = hasattr(self, "endFilterChange")
         if modern:
@@ -219,6 +343,8 @@ class DocumentFilterModel(QSortFilterProxyModel):
             self._status = status
         if text is not None:
             self._text = text
+        if assigned is not None:
+            self._assigned_only = assigned
         if modern:
             self.endFilterChange(QSortFilterProxyModel.Direction.Rows)
         else:  # pragma: no cover - PySide6 < 6.10
@@ -235,9 +361,17 @@ class DocumentFilterModel(QSortFilterProxyModel):
         source = self.sourceModel()
         index = source.index(source_row, 0, source_parent)
         status = index.data(STATUS_ROLE)
+        if self._assigned_only and not index.data(ASSIGNED_ROLE):
+            return False
         if self._status == StatusFilter.NOT_DONE and status == DocumentStatus.DONE.value:
             return False
-        if self._status not in (StatusFilter.ALL, StatusFilter.NOT_DONE) and status != self._status:
+        if self._status.startswith(StatusFilter.CURATION_PREFIX):
+            wanted = self._status.removeprefix(StatusFilter.CURATION_PREFIX)
+            if index.data(CURATION_ROLE) != wanted:
+                return False
+        elif (
+            self._status not in (StatusFilter.ALL, StatusFilter.NOT_DONE) and status != self._status
+        ):
             return False
         if self._text:
             title = str(index.data(Qt.ItemDataRole.DisplayRole) or "")

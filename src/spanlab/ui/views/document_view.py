@@ -36,14 +36,18 @@ from PySide6.QtWidgets import QPlainTextEdit, QToolTip, QWidget
 from spanlab.core.model import Span
 from spanlab.core.snapping import TextSnapper
 from spanlab.core.span_index import SpanIndex
+from spanlab.ui.views.arc_band import band_height
 from spanlab.ui.views.label_style import LabelStyles, spacer_format
 from spanlab.ui.views.span_highlighter import SpanHighlighter
 from spanlab.ui.views.span_overlay import (
+    BAR_GAP,
+    BAR_HEIGHT,
     GeometryCache,
     LineBox,
     OverlayContext,
     OverlayPainter,
     TagCache,
+    line_extent,
 )
 from spanlab.ui.views.text_coordinates import TextCoordinates
 
@@ -87,6 +91,9 @@ class DocumentView(QPlainTextEdit):
         self._styles = LabelStyles()
         self._spacer: QTextCharFormat | None = None
         self._show_tags = True
+        self._arc_levels = 0
+        self._text_ascent = 0.0
+        self._tag_room = 0.0
         self._current = NO_SPAN
         self._last_click: list[int] = []
         self._hits: list[tuple[int, int]] = []
@@ -143,11 +150,48 @@ class DocumentView(QPlainTextEdit):
         """The text size in points."""
         return self.font().pointSizeF()
 
+    def set_arc_levels(self, levels: int) -> None:
+        """Reserve room above every line for ``levels`` stacked relation arcs (0: none)."""
+        if levels != self._arc_levels:
+            self._arc_levels = levels
+            self._rebuild_formats()
+
+    @property
+    def arc_levels(self) -> int:
+        """How many stacked arcs the room above each line holds (0: no room reserved)."""
+        return self._arc_levels
+
+    def above_text(self, box: LineBox) -> float:
+        """Y just above a line's text and its label tag: where the line's arc band ends."""
+        return box.baseline - self._text_ascent - self._tag_room
+
+    def _spacer_factor(self, band: float) -> float:
+        """Spacer size (relative to the text) giving the tag room plus ``band`` above lines.
+
+        A font's ascent does not grow exactly in proportion to its size, so the arc band
+        is calibrated against the measured ascent (the tag room stays as it always was).
+        """
+        factor = 1 + self._tag_room / self._text_ascent
+        if band <= 0:
+            return factor
+
+        def ascent(scale: float) -> float:
+            big = QFont(self.font())
+            big.setPointSizeF(self.font().pointSizeF() * scale)
+            return QFontMetricsF(big).ascent()
+
+        target = ascent(factor) + band
+        factor += band / self._text_ascent
+        for _ in range(2):
+            factor *= target / ascent(factor)
+        return factor
+
     def _rebuild_formats(self) -> None:
-        if self._show_tags:
-            room = QFontMetricsF(self._tag_font).height() + 3
-            factor = 1 + room / QFontMetricsF(self.font()).ascent()
-            self._spacer = spacer_format(self.font(), factor)
+        self._text_ascent = QFontMetricsF(self.font()).ascent()
+        self._tag_room = QFontMetricsF(self._tag_font).height() + 3 if self._show_tags else 0.0
+        band = band_height(self.font(), self._arc_levels)
+        if self._tag_room + band > 0:
+            self._spacer = spacer_format(self.font(), self._spacer_factor(band))
         else:
             self._spacer = None
         self._styles = self._base_styles.with_spacer(self._spacer)
@@ -170,7 +214,40 @@ class DocumentView(QPlainTextEdit):
             self._geometry.forget(number)
         if self._current != NO_SPAN and self._current not in self._index:
             self._set_current(NO_SPAN)
-        self._update_ranges(ranges)
+        self._update_lines(ranges)
+
+    def _update_lines(self, ranges: list[tuple[int, int]]) -> None:
+        """Schedule a repaint of the visible lines holding code point ranges.
+
+        Each range grows by the spans chained to it by overlaps (their lanes and bars
+        may change), so a span edit repaints a line or two, not its whole paragraph.
+        """
+        to_qt, document = self._coords.to_qt, self.document()
+        wanted: list[tuple[int, int, int, int, int]] = []
+        for start, end in ranges:
+            lo, hi = self._index.cluster(start, end)
+            lanes = min(len(self._index.overlapping(lo, hi)), 8)
+            low = document.findBlock(to_qt(lo)).blockNumber()
+            wanted.append((low, document.findBlock(to_qt(hi)).blockNumber(), lo, hi, lanes))
+        viewport = self.viewport()
+        height, width = viewport.height(), viewport.width()
+        offset = self.contentOffset()
+        block = self.firstVisibleBlock()
+        while wanted and block.isValid():
+            geometry = self.blockBoundingGeometry(block).translated(offset)
+            if geometry.top() > height:
+                break
+            number = block.blockNumber()
+            for low, high, lo, hi, lanes in wanted:
+                if not low <= number <= high:
+                    continue
+                lines = line_extent(block, self._coords, lo, hi)
+                top, bottom = (geometry.top(), geometry.bottom()) if lines is None else lines
+                if lines is not None:
+                    top, bottom = top + geometry.top(), bottom + geometry.top()
+                below = 4 + lanes * (BAR_HEIGHT + BAR_GAP)  # overlap bars under the line
+                viewport.update(QRect(0, int(top) - 2, width, int(bottom - top + below) + 3))
+            block = block.next()
 
     def _update_ranges(self, ranges: list[tuple[int, int]]) -> None:
         """Schedule a repaint of the visible blocks holding code point ranges only."""

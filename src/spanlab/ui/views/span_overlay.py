@@ -227,6 +227,28 @@ def segment_boxes(layout: QTextLayout, origin: QPointF, start: int, end: int) ->
     return boxes
 
 
+def line_extent(
+    block: QTextBlock, coords: TextCoordinates, start: int, end: int
+) -> tuple[float, float] | None:
+    """Top and bottom (block-relative) of the lines of ``block`` holding code points
+    ``[start, end)``; None when the block is not laid out or the range misses it.
+    """
+    layout = block.layout()
+    if layout is None or layout.lineCount() == 0:
+        return None
+    position = block.position()
+    length = block.length() - 1
+    a = max(coords.to_qt(start) - position, 0)
+    b = min(coords.to_qt(end) - position, length)
+    if a > b or (a == b and length > 0):
+        return None
+    first = layout.lineForTextPosition(a)
+    last = layout.lineForTextPosition(max(a, b - 1))
+    if not first.isValid() or not last.isValid():
+        return None
+    return first.y(), last.y() + last.height()
+
+
 def _clusters(spans: list[Span]) -> set[int]:
     """Ids of spans that overlap at least one other span (spans are in text order)."""
     overlapping: set[int] = set()

@@ -7,6 +7,7 @@ from collections.abc import Callable
 from PySide6.QtCore import QItemSelectionModel, QModelIndex, Qt, Signal
 from PySide6.QtWidgets import (
     QAbstractItemView,
+    QCheckBox,
     QComboBox,
     QHBoxLayout,
     QHeaderView,
@@ -49,6 +50,11 @@ class DocumentPanel(QWidget):
         self.text_filter.setObjectName("textFilter")
         self.text_filter.setPlaceholderText("Filter titles")
         self.text_filter.setClearButtonEnabled(True)
+        self.assigned_filter = QCheckBox("Assigned to me", self)
+        self.assigned_filter.setObjectName("assignedFilter")
+        self.assigned_filter.setToolTip("Show only the documents the lead assigned to you")
+        self.assigned_filter.setVisible(False)
+        self._assignment_viewer: tuple[str | None, str | None] | None = None
         self.table = QTableView(self)
         self.table.setObjectName("documentTable")
         self.table.setModel(self.proxy)
@@ -66,6 +72,7 @@ class DocumentPanel(QWidget):
         header.setSectionResizeMode(0, QHeaderView.ResizeMode.Stretch)
         header.resizeSection(1, 84)
         header.resizeSection(2, 52)
+        header.resizeSection(3, 100)
         self.empty = QLabel(
             "No documents yet.\nFile › Import Articles… or drop files on the window.", self
         )
@@ -77,10 +84,14 @@ class DocumentPanel(QWidget):
         layout = QVBoxLayout(self)
         layout.setContentsMargins(4, 4, 4, 4)
         layout.addLayout(filters)
+        layout.addWidget(self.assigned_filter)
         layout.addWidget(self.table, 1)
         layout.addWidget(self.empty)
         self.status_filter.currentIndexChanged.connect(self._on_status_filter)
         self.text_filter.textChanged.connect(self._on_text_filter)
+        self.assigned_filter.toggled.connect(self._on_assigned_filter)
+        model.modelReset.connect(self._sync_assigned_filter)
+        model.dataChanged.connect(self._sync_assigned_filter)
         self.table.selectionModel().currentRowChanged.connect(self._on_current_row)
         self.table.activated.connect(self._on_activated)
         self._following = False
@@ -97,6 +108,23 @@ class DocumentPanel(QWidget):
 
     def _on_text_filter(self, text: str) -> None:
         self._refilter(lambda: self.proxy.set_text_filter(text))
+
+    def _on_assigned_filter(self, checked: bool) -> None:
+        self._refilter(lambda: self.proxy.set_assigned_only(checked))
+
+    def _sync_assigned_filter(self) -> None:
+        """Offered only to people with assignments; on by default for them (at opening,
+        on switching annotator, and when the lead assigns them their first documents)."""
+        team = self.source.team
+        has = team.has_my_assignments
+        first_look = team.viewer != self._assignment_viewer
+        newly = has and self.assigned_filter.isHidden()
+        self._assignment_viewer = team.viewer
+        self.assigned_filter.setVisible(has)
+        if not has:
+            self.assigned_filter.setChecked(False)
+        elif first_look or newly:
+            self.assigned_filter.setChecked(True)
 
     def _refilter(self, change: Callable[[], None]) -> None:
         """Filtering never opens another document; the open one stays highlighted."""

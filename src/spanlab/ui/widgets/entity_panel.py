@@ -1,4 +1,4 @@
-"""The entities dock: entities with their mentions; group, rename, remove a mention, delete."""
+"""The entities dock: entities with their mentions; group (one or several), rename, delete."""
 
 from __future__ import annotations
 
@@ -6,7 +6,7 @@ from PySide6.QtCore import QModelIndex, Qt, Signal
 from PySide6.QtGui import QAction, QKeySequence
 from PySide6.QtWidgets import (
     QAbstractItemView,
-    QHBoxLayout,
+    QGridLayout,
     QPushButton,
     QTreeView,
     QVBoxLayout,
@@ -21,12 +21,14 @@ class EntityPanel(QWidget):
 
     Signals:
         group_requested(): add the current span to an entity (as key G does).
+        group_several_requested(): choose several mentions to group at once.
         mention_activated(int): show this span in the text.
         remove_mention_requested(int): take this span out of its entity.
         delete_entity_requested(int): ungroup this entity (spans stay).
     """
 
     group_requested = Signal()
+    group_several_requested = Signal()
     mention_activated = Signal(int)
     remove_mention_requested = Signal(int)
     delete_entity_requested = Signal(int)
@@ -48,18 +50,27 @@ class EntityPanel(QWidget):
         self.tree.header().setStretchLastSection(False)
         self.tree.header().resizeSection(0, 220)
         self.group_button = QPushButton("&Group Span… (G)", self)
+        self.group_several_button = QPushButton("Group &Several…", self)
+        self.group_several_button.setObjectName("groupSeveralButton")
+        self.group_several_button.setToolTip(
+            "Choose several mentions and group them into one entity (one undo step)"
+        )
         self.rename_button = QPushButton("Re&name", self)
         self.remove_button = QPushButton("&Remove Mention", self)
         self.delete_button = QPushButton("&Delete Entity", self)
-        buttons = QHBoxLayout()
-        for button in (
-            self.group_button,
-            self.rename_button,
-            self.remove_button,
-            self.delete_button,
+        # Two rows, so the dock stays narrow enough to leave the article its width.
+        buttons = QGridLayout()
+        for position, button in enumerate(
+            (
+                self.group_button,
+                self.group_several_button,
+                self.rename_button,
+                self.remove_button,
+                self.delete_button,
+            )
         ):
-            buttons.addWidget(button)
-        buttons.addStretch(1)
+            buttons.addWidget(button, position // 3, position % 3)
+        buttons.setColumnStretch(3, 1)
         layout = QVBoxLayout(self)
         layout.setContentsMargins(4, 4, 4, 4)
         layout.addWidget(self.tree, 1)
@@ -72,6 +83,7 @@ class EntityPanel(QWidget):
         delete.triggered.connect(self._remove_selected)
         self.tree.addAction(delete)
         self.group_button.clicked.connect(self.group_requested)
+        self.group_several_button.clicked.connect(self.group_several_requested)
         self.rename_button.clicked.connect(self.rename_current)
         self.remove_button.clicked.connect(self._remove_mention)
         self.delete_button.clicked.connect(self._delete_entity)

@@ -49,7 +49,9 @@ class StatusBar(QStatusBar):
         """Saved state: every edit is committed at once, so this says so (or why not)."""
         self.saved.setText(f"✓ {message}" if ok else "⚠ Not saved")
         self.saved.setToolTip(message)
-        self.saved.setStyleSheet("" if ok else "color: #B91C1C; font-weight: bold;")
+        sheet = "" if ok else "color: #B91C1C; font-weight: bold;"
+        if self.saved.styleSheet() != sheet:  # re-polishing on every save costs a relayout
+            self.saved.setStyleSheet(sheet)
 
     def show_message(self, message: str) -> None:
         """A transient message."""
