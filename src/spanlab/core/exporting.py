@@ -209,18 +209,13 @@ def export_project(
                 "--alignment refuse was chosen; nothing was written"
             )
         if report.ok:
-            before = {p for p in target.rglob("*") if p.is_file()} if target.is_dir() else set()
+            # Only a forced export into a non-empty folder needs the before/after census
+            # (kept off the common path: a per-document export can write 20,000 files).
+            earlier = target.is_dir() and any(target.iterdir())
+            before = {p for p in target.rglob("*") if p.is_file()} if earlier else set()
             report.files = _move_into_place(staging, target)
-            after = {p for p in target.rglob("*") if p.is_file()}
-            replaced = len(before - after)
-            if replaced:
-                report.note(
-                    f"{replaced} file(s) of an earlier export in the folders this export "
-                    "wrote were removed"
-                )
-            kept = len(after - set(report.files))
-            if kept:
-                report.note(f"{kept} other file(s) already in {target} were left as they were")
+            if earlier:
+                _note_earlier_files(report, target, before)
     finally:
         shutil.rmtree(staging, ignore_errors=True)
     return report
@@ -502,6 +497,19 @@ def _count_left_out(
         report.leave_out(f"span attribute values ({name} has none)", values)
     if Feature.ENTITIES not in carries:
         report.leave_out(f"entity groups ({name} has none)", len(layer.entities))
+
+
+def _note_earlier_files(report: ExportReport, target: Path, before: set[Path]) -> None:
+    """Say what a forced export removed from, and left in, the folder it wrote to."""
+    after = {p for p in target.rglob("*") if p.is_file()}
+    replaced = len(before - after)
+    if replaced:
+        report.note(
+            f"{replaced} file(s) of an earlier export in the folders this export wrote were removed"
+        )
+    kept = len(after - set(report.files))
+    if kept:
+        report.note(f"{kept} other file(s) already in {target} were left as they were")
 
 
 def _move_into_place(staging: Path, target: Path) -> list[Path]:

@@ -101,12 +101,7 @@ class ConllExporter:
         scheme = normalise_scheme(options.scheme)
         report.note(f"CoNLL tags use the {scheme} scheme")
         layers = tagged_layers(
-            documents,
-            alignment=options.alignment,
-            tokenizer=options.tokenizer,
-            scheme=scheme,
-            report=report,
-            format_name="CoNLL",
+            documents, options, scheme=scheme, report=report, format_name="CoNLL"
         )
         with output_files(out_dir) as files:
             for item, _layer, tagged in layers:

@@ -94,8 +94,7 @@ class HuggingFaceExporter:
         ids = {name: index for index, name in enumerate(names)}
         layers = tagged_layers(
             documents,
-            alignment=options.alignment,
-            tokenizer=options.tokenizer,
+            options,
             scheme=scheme,
             report=report,
             format_name="Hugging Face token classification",

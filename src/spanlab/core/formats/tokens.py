@@ -51,6 +51,7 @@ from spanlab.core.formats.base import (
     Alignment,
     AnnotationLayer,
     ExportDocument,
+    ExportOptions,
     ExportReport,
     Tokenizer,
     output_name,
@@ -634,9 +635,8 @@ def write_json_arrays(
 
 def tagged_layers(
     documents: Iterable[ExportDocument],
+    options: ExportOptions,
     *,
-    alignment: Alignment,
-    tokenizer: Tokenizer,
     scheme: str,
     report: ExportReport,
     format_name: str,
@@ -647,7 +647,7 @@ def tagged_layers(
     """
     for item in documents:
         document = item.document
-        sentences = document_sentences(document.text, tokenizer)
+        sentences = document_sentences(document.text, options.tokenizer)
         for layer in item.layers:
             yield (
                 item,
@@ -656,7 +656,7 @@ def tagged_layers(
                     document.text,
                     sentences,
                     layer,
-                    alignment=alignment,
+                    alignment=options.alignment,
                     scheme=scheme,
                     report=report,
                     format_name=format_name,
