@@ -135,3 +135,20 @@ def test_edits_on_a_document_just_read_are_checked_against_its_text(
     sample_project.execute(command)
     assert command.span_id is not None
     assert sample_project.span(command.span_id).text == "Baek"
+
+
+def test_the_spans_an_edit_inserted_are_handed_back_as_stored(sample_project: Project) -> None:
+    """The GUI shows a span it just added from these; they equal what a read returns."""
+    from spanlab.core.commands import AddSpan, SetStatus
+    from spanlab.core.model import DocumentStatus
+
+    [first, *_] = sample_project.documents()
+    document = sample_project.document(first.id)
+    carol = sample_project.ensure_annotator("carol")
+    start = document.text.index("Baek")
+    add = AddSpan(document.id, carol.id, "ROLE", start, start + 4, {"former": True})
+    sample_project.execute(add)
+    assert add.span_id is not None
+    assert sample_project.inserted_span(add.span_id) == sample_project.span(add.span_id)
+    sample_project.execute(SetStatus(document.id, carol.id, DocumentStatus.DONE))
+    assert sample_project.inserted_span(add.span_id) is None  # only the last edit's

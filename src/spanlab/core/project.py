@@ -27,6 +27,7 @@ from spanlab.core.model import (
     Entity,
     Relation,
     Span,
+    SpanId,
     StatusRecord,
 )
 from spanlab.core.resources import default_schema_text
@@ -99,6 +100,7 @@ class Project:
         # Texts of the documents read last: a text never changes after import, so edits
         # check offsets against them instead of reading a long text back per edit.
         self._recent_texts: OrderedDict[int, str] = OrderedDict()
+        self._just_inserted: dict[SpanId, Span] = {}
         self._secrets = tuple(s for s in secrets if s)
         self._holds_password = False
         # Things the user should know about this project (e.g. a SQLite file on a network
@@ -246,10 +248,12 @@ class Project:
         try:
             with self.engine.connect() as conn:
                 conn.execution_options(**{WRITE_OPTION: True})
+                self._just_inserted = {}
                 with conn.begin():
                     store = EditStore(conn, known_texts=self._recent_texts)
                     yield store
                     store.publish_changes()
+                self._just_inserted = store.inserted_spans
         except (OperationalError, DBAPIError) as exc:
             raise _storage_error(exc, self.url, self._secrets) from exc
 
@@ -300,6 +304,14 @@ class Project:
         while len(self._recent_texts) > RECENT_TEXTS:
             self._recent_texts.popitem(last=False)
         return document
+
+    def inserted_span(self, span_id: int) -> Span | None:
+        """A span the last committed edit of this project inserted, as stored (else None).
+
+        Lets the GUI show a span it just added without reading it back; anything older
+        (or written by someone else) is read with :meth:`span`.
+        """
+        return self._just_inserted.get(SpanId(span_id))
 
     def spans(self, document_id: int, annotator_id: int | None = None) -> list[Span]:
         """Spans of a document in text order (all annotators unless one is given)."""

@@ -167,7 +167,7 @@ class OpenDocument(QObject):
         removed = [s for s in map(self._index.remove, change.spans_removed) if s is not None]
         added: list[Span] = []
         for span_id in change.spans_added:
-            span = project.span(span_id)
+            span = project.inserted_span(span_id) or project.span(span_id)
             if self._mine(span):
                 self._index.add(span)
                 added.append(span)

@@ -76,6 +76,10 @@ class _Keep:
 KEEP = _Keep()
 
 
+INSERTED_SPANS_KEPT = 64
+"""How many inserted spans a transaction hands back to its project (see ``Project``)."""
+
+
 class EditStore:
     """Write access inside one transaction; every write checks the project's invariants.
 
@@ -90,6 +94,9 @@ class EditStore:
         self._type_ids: dict[str, int] | None = None
         self._texts: dict[int, str] = {}
         self.changed_scopes: set[str] = set()
+        # The first spans this transaction inserted, as stored: the GUI shows a new
+        # span from these instead of reading it back (bounded: imports add thousands).
+        self.inserted_spans: dict[SpanId, Span] = {}
 
     # ---- change counters (other sessions poll them to refresh)
     def mark_changed(self, annotator_id: int | None = None) -> None:
@@ -240,7 +247,7 @@ class EditStore:
             values["id"] = span_id
         new_id = self.conn.execute(insert(SPAN).values(**values).returning(SPAN.c.id)).scalar_one()
         self.mark_changed(annotator_id)
-        return Span(
+        span = Span(
             id=SpanId(new_id),
             document_id=DocumentId(document_id),
             annotator_id=AnnotatorId(annotator_id),
@@ -251,6 +258,9 @@ class EditStore:
             attributes=frozen_map(attributes),
             entity_id=EntityId(entity_id) if entity_id is not None else None,
         )
+        if len(self.inserted_spans) < INSERTED_SPANS_KEPT:
+            self.inserted_spans[span.id] = span
+        return span
 
     def delete_span(self, span_id: int) -> tuple[Span, list[Relation]]:
         """Delete a span and the relations that use it; return both for undo."""

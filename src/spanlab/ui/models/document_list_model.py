@@ -275,9 +275,8 @@ class DocumentListModel(QAbstractTableModel):
         few = len(change.documents) == 1 and not change.spans_removed
         try:
             if few and len(change.spans_added) <= FEW_ADDED:
-                mine = [
-                    s for s in change.spans_added if project.span(s).annotator_id == annotator.id
-                ]
+                added = (project.inserted_span(s) or project.span(s) for s in change.spans_added)
+                mine = [span for span in added if span.annotator_id == annotator.id]
                 key = DocumentId(document_id)
                 self._counts[key] = self._counts.get(key, 0) + len(mine)
             else:
