@@ -221,7 +221,8 @@ class DocumentController(QObject):
         count = len(self._document.index)
         window.set_header(
             f"<span style='font-size:13pt; font-weight:600'>{html.escape(doc.title)}</span>"
-            f"&nbsp;&nbsp;<span style='color:{STATUS_COLOUR[status].name()}'>● "
+            # One breaking space: a long title wraps before the status, never inside it.
+            f" &nbsp;<span style='color:{STATUS_COLOUR[status].name()}'>●&nbsp;"
             f"{STATUS_TEXT[status]}</span>&nbsp;&nbsp;"
             f"<span style='color:#6B7280'>{count}&nbsp;span{'s' if count != 1 else ''}</span>"
         )
