@@ -16,14 +16,13 @@ from PySide6.QtCore import QObject, QTimer, Signal
 from PySide6.QtWidgets import QWidget
 
 from spanlab.core.errors import SpanLabError
-from spanlab.core.storage.repository import PROJECT_SCOPE
+from spanlab.core.storage.repository import PROJECT_SCOPE, annotator_scope
 from spanlab.core.team.live import ChangeToken, change_token
 from spanlab.ui.dashboard.overview import ProjectOverview
 from spanlab.ui.models.document_list_model import DocumentListModel
 from spanlab.ui.session import ProjectSession
 
 DEFAULT_INTERVAL_MS = 4000
-ANNOTATOR_SCOPE = "annotator:{}"
 
 log = logging.getLogger(__name__)
 
@@ -123,7 +122,7 @@ class LiveRefresh(QObject):
             return
         moved = token.scopes_changed_since(before)
         annotator = self._session.annotator
-        own = ANNOTATOR_SCOPE.format(int(annotator.id)) if annotator is not None else None
+        own = annotator_scope(annotator.id) if annotator is not None else None
         if own_edits:
             # Our own edits bump our layer's counter; nobody else writes that layer.
             moved = moved - {own}

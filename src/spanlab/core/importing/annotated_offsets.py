@@ -7,9 +7,8 @@ points and UTF-16 units. Spans that fit no reading are reported on the file.
 
 from __future__ import annotations
 
-from typing import TypeGuard
-
 from spanlab.core.formats.base import ImportedDocument, ImportedSpan
+from spanlab.core.formats.common import is_int, one_line
 from spanlab.core.importing.annotated_report import FileResult
 from spanlab.core.importing.canonical_map import CanonicalMap
 from spanlab.core.text import GraphemeIndex, OffsetError, Utf8Offsets, Utf16Offsets
@@ -75,7 +74,7 @@ class OffsetUnits:
     def _read(self, span: ImportedSpan, unit: str) -> tuple[int, int] | str:
         """Code-point offsets in the raw text under one reading, or why not."""
         start, end = span.start, span.end
-        if not _is_int(start) or not _is_int(end):
+        if not is_int(start) or not is_int(end):
             return "offsets must be integers"
         if start < 0 or end < 0:
             return f"negative offset in [{start}, {end})"
@@ -200,16 +199,8 @@ class OffsetUnits:
         return None
 
 
-def _is_int(value: object) -> TypeGuard[int]:
-    return isinstance(value, int) and not isinstance(value, bool)
-
-
 def _same_text(covered: str, claimed: str) -> bool:
     """Covered text equality; line-based formats may store line breaks as spaces."""
     if covered == claimed:
         return True
-    return _flat(covered) == _flat(claimed)
-
-
-def _flat(text: str) -> str:
-    return text.replace("\r", " ").replace("\n", " ").replace("\t", " ")
+    return one_line(covered) == one_line(claimed)

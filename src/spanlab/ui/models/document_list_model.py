@@ -288,6 +288,9 @@ class DocumentListModel(QAbstractTableModel):
         self.dataChanged.emit(cell, cell)
 
 
+_CURATION = "curation:"
+
+
 class StatusFilter:
     """Choices of the status filter."""
 
@@ -299,9 +302,9 @@ class StatusFilter:
         (DocumentStatus.NEW.value, "New"),
         (DocumentStatus.IN_PROGRESS.value, "In progress"),
         (DocumentStatus.DONE.value, "Done"),
-        *((f"curation:{s.value}", f"Curation: {s.display_name}") for s in CurationState),
+        *((f"{_CURATION}{s.value}", f"Curation: {s.display_name}") for s in CurationState),
     )
-    CURATION_PREFIX = "curation:"
+    CURATION_PREFIX = _CURATION
 
 
 class DocumentFilterModel(QSortFilterProxyModel):
